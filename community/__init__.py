@@ -1,0 +1,1 @@
+"""Community: see DESIGN.md for what this app owns. Filled by its own issue."""

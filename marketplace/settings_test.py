@@ -1,0 +1,17 @@
+"""Test settings: the real settings with speed knobs only.
+
+The suite runs against PostgreSQL and Redis (``make test`` sets ``DATABASE_URL`` and ``REDIS_URL``).
+"""
+
+import os
+
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdefghijklmnop")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/marketplace_test")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+
+from .settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

@@ -1,0 +1,1 @@
+"""Support: see DESIGN.md for what this app owns. Filled by its own issue."""
