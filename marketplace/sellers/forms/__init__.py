@@ -1,0 +1,1 @@
+"""Forms of the sellers pages, one module per area."""
