@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
@@ -109,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.core.context_processors.site",
                 "marketplace.notifications.context_processors.inbox",
+                "marketplace.sellers.context_processors.seller",
             ],
         },
     },
@@ -190,11 +192,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.notifications.tasks.sweep_outbox",
         "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=60.0),
     },
+    # Warn merchants 30 days before a qualification document expires; suspend on expiry.
+    "check-qualification-expiry": {
+        "task": "marketplace.sellers.tasks.check_qualification_expiry",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    "lift-expired-penalties": {
+        "task": "marketplace.sellers.tasks.lift_expired_penalties",
+        "schedule": crontab(minute=0),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Outbox rows not confirmed as delivered after this many seconds are sent again by the sweeper.
 OUTBOX_RESEND_AFTER_SECONDS = env.int("OUTBOX_RESEND_AFTER_SECONDS", default=120)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
+
+# --- Sellers -----------------------------------------------------------------------------------
+# Largest qualification document (licence scan, ID card) a merchant may upload.
+QUALIFICATION_MAX_UPLOAD_BYTES = env.int("QUALIFICATION_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 
 # --- Accounts ----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

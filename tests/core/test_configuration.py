@@ -121,3 +121,11 @@ def test_compose_runs_web_worker_beat_postgres_and_redis():
     for service in ("web:", "worker:", "beat:", "postgres:", "redis:"):
         assert f"\n  {service}" in text
     assert "gunicorn" in (ROOT / "Dockerfile").read_text()
+
+
+def test_every_beat_entry_names_a_registered_task(settings):
+    from marketplace.celery import app
+
+    app.loader.import_default_modules()
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in app.tasks, name

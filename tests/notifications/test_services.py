@@ -75,8 +75,8 @@ def test_the_email_is_sent_once_in_the_users_language_even_when_the_task_runs_tw
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
     assert email.to == [reader.email]
-    assert email.subject == "Test message: Parcel <1>"
-    assert email.body == "Your parcel & box left the warehouse.\n\nWritten in: zh-hant"
+    assert email.subject == "測試訊息：Parcel <1>"
+    assert email.body == "Your parcel & box left the warehouse.\n\n撰寫語言：zh-hant"
     html, mimetype = email.alternatives[0]
     assert mimetype == "text/html"
     assert "<p>Your parcel &amp; box left the warehouse.</p>" in html
@@ -126,8 +126,8 @@ def test_a_notification_reads_in_the_language_of_whoever_reads_it(user):
     with translation.override("zh-hant"):
         subject, body = render_notification(notification)
 
-    assert subject == "Test message: Parcel <1>"
-    assert body.endswith("Written in: zh-hant")
+    assert subject == "測試訊息：Parcel <1>"
+    assert body.endswith("撰寫語言：zh-hant")
 
 
 def test_the_owner_marks_a_notification_read(user):
@@ -191,4 +191,4 @@ def test_a_new_user_is_welcomed_in_the_inbox_and_by_email(
     assert outbox.process_message(message_id=OutboxMessage.objects.get().pk) is True
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["ming@example.com"]
-    assert mail.outbox[0].subject == f"Welcome to {settings.SITE_NAME}"
+    assert mail.outbox[0].subject == f"歡迎加入 {settings.SITE_NAME}"

@@ -141,7 +141,7 @@ def test_a_worker_emails_a_notification_once_however_often_its_message_is_sent(
     to_reader = [email for email in emails if f"To: {reader.email}" in email]
     assert len(emails) == 2
     assert len(to_reader) == 1
-    assert "Written in: zh-hant" in to_reader[0]
+    assert "撰寫語言：zh-hant" in to_reader[0]
     message.refresh_from_db()
     assert message.publish_count == 4
     assert message.attempts == 0

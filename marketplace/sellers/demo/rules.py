@@ -23,7 +23,8 @@ from ..models import (
     Violation,
     ViolationStatus,
 )
-from ..services.rules import VIOLATION, apply_penalty, apply_threshold_penalties
+from ..services.rules import apply_penalty, apply_threshold_penalties
+from ..states import VIOLATION
 
 RULES = [
     (

@@ -37,19 +37,13 @@ from ..models import (
     ViolationStatus,
 )
 from ..selectors.rules import POINTS_WINDOW, active_penalties, points_in_last_12_months
+from ..states import APPEAL, VIOLATION
 from .documents import checked_upload
 from .shops import set_shop_status
 
 APPEAL_WINDOW = timedelta(days=14)
 LOWERED_EXPOSURE = Decimal("0.50")
 FULL_EXPOSURE = Decimal("1.00")
-
-# The life cycles of a violation and of its appeal (moved by core.states.transition).
-VIOLATION = {
-    ViolationStatus.ACTIVE: {ViolationStatus.APPEALED},
-    ViolationStatus.APPEALED: {ViolationStatus.UPHELD, ViolationStatus.REVOKED},
-}
-APPEAL = {AppealStatus.PENDING: {AppealStatus.ACCEPTED, AppealStatus.REJECTED}}
 
 # Penalties that last a number of days; the others are one-off or until lifted by staff.
 TIMED_KINDS = (PenaltyKind.LOWER_EXPOSURE, PenaltyKind.SUSPEND)

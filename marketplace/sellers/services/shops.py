@@ -28,13 +28,7 @@ from ..access import MANAGERS, OWNER_ONLY
 from ..errors import ShopError
 from ..events import shop_status_changed
 from ..models import Merchant, MerchantMember, Shop, ShopFollow, ShopStatus, hex_colour
-
-# Which status may follow which. Suspended -> suspended extends or shortens a suspension.
-SHOP_STATUS = {
-    ShopStatus.OPEN: {ShopStatus.SUSPENDED, ShopStatus.CLOSED},
-    ShopStatus.SUSPENDED: {ShopStatus.OPEN, ShopStatus.SUSPENDED, ShopStatus.CLOSED},
-    ShopStatus.CLOSED: {ShopStatus.OPEN},
-}
+from ..states import SHOP_STATUS
 
 # --- Who may do what ------------------------------------------------------------------------
 
