@@ -19,10 +19,12 @@ def main() -> int:
             subprocess.run([python, "manage.py", *args], cwd=ROOT, env=env, check=True)
         check = (
             "from django.test import Client;"
-            "r = Client().get('/', HTTP_ACCEPT_LANGUAGE='en');"
+            "c = Client(HTTP_HOST='127.0.0.1');"
+            "r = c.get('/', HTTP_ACCEPT_LANGUAGE='en');"
             "assert r.status_code == 200, r.status_code;"
             "assert b'<main' in r.content;"
-            "h = Client().get('/healthz');"
+            "assert c.get('/s/demo-outfitters/').status_code == 200;"
+            "h = c.get('/healthz');"
             "assert h.status_code == 200, h.content;"
             "print('smoke: home page and /healthz OK on', h.json()['checks']['database']['detail'])"
         )
