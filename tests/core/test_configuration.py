@@ -66,7 +66,8 @@ def test_embedded_defaults_use_sqlite_and_the_file_broker_in_var(tmp_path):
         "import json;from django.conf import settings as s;print(json.dumps({"
         "'db': s.DATABASES['default']['ENGINE'], 'name': str(s.DATABASES['default']['NAME']),"
         "'broker': s.CELERY_BROKER_URL, 'cache': s.CACHES['default']['BACKEND'],"
-        "'queue': s.CELERY_BROKER_TRANSPORT_OPTIONS['data_folder_in']}))"
+        "'queue': s.CELERY_BROKER_TRANSPORT_OPTIONS['data_folder_in'],"
+        "'control': s.CELERY_BROKER_TRANSPORT_OPTIONS['control_folder']}))"
     )
     result = run_manage("shell", "-c", script, env={"DEBUG": "true"}, tmp_path=tmp_path)
 
@@ -76,6 +77,7 @@ def test_embedded_defaults_use_sqlite_and_the_file_broker_in_var(tmp_path):
     assert chosen["name"] == str(tmp_path / "db.sqlite3")
     assert chosen["broker"] == "filesystem://"
     assert chosen["queue"].startswith(str(tmp_path))
+    assert chosen["control"].startswith(str(tmp_path))  # never ./control in the checkout
     assert chosen["cache"].endswith("FileBasedCache")
 
 
