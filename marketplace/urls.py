@@ -12,6 +12,7 @@ urlpatterns = [
     path("notifications/", include("marketplace.notifications.urls")),
     path("seller/", include("marketplace.sellers.urls")),
     path("", include(("marketplace.sellers.urls.storefront", "storefront"))),
+    path("", include("catalog.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,2 @@
+"""Catalogue admin, one module per sub-domain: the catalogue itself and its review queue, search
+tables, and CSV jobs."""
