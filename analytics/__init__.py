@@ -1,1 +1,2 @@
-"""Analytics: see DESIGN.md for what this app owns. Filled by its own issue."""
+"""Analytics: product discovery so far (recently viewed, customers also viewed, guess you like);
+see DESIGN.md for the rest this app will own."""
