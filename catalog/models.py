@@ -10,10 +10,12 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.sellers.models import Shop
+from marketplace.sellers.storage import private_storage
 
 MAX_CATEGORY_DEPTH = 3
 
@@ -77,6 +79,9 @@ class Category(Translated):
     def save(self, *args, **kwargs) -> None:
         self.depth = self.parent.depth + 1 if self.parent_id else 1
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:category", args=[self.slug])
 
 
 class AttributeKind(models.TextChoices):
@@ -217,6 +222,9 @@ class Product(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:product", args=[self.slug])
+
     @property
     def is_on_sale(self) -> bool:
         return self.status == ProductStatus.ACTIVE
@@ -248,7 +256,7 @@ class ProductAttributeValue(models.Model):
         if self.option_id:
             return str(self.option)
         if self.number is not None:
-            return f"{self.number.normalize()} {self.attribute.unit}".strip()
+            return f"{self.number.normalize():f} {self.attribute.unit}".strip()
         return self.text
 
 
@@ -455,8 +463,13 @@ class ProductJob(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=JobStatus, default=JobStatus.QUEUED
     )
-    source = models.FileField(_("CSV file"), upload_to="catalog/jobs/", blank=True)
-    result = models.FileField(_("result"), upload_to="catalog/jobs/", blank=True)
+    # Shop data: private storage, handed out only by the seller views (catalog.views.seller).
+    source = models.FileField(
+        _("CSV file"), upload_to="catalog/jobs/", storage=private_storage, blank=True
+    )
+    result = models.FileField(
+        _("result"), upload_to="catalog/jobs/", storage=private_storage, blank=True
+    )
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     created_products = models.PositiveIntegerField(default=0)

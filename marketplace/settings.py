@@ -190,7 +190,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_QUEUE_NAMES = ("default", "notifications", "tracking", "reports")
 CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in CELERY_QUEUE_NAMES]
-CELERY_TASK_ROUTES = {"marketplace.notifications.tasks.*": {"queue": "notifications"}}
+CELERY_TASK_ROUTES = {
+    "marketplace.notifications.tasks.*": {"queue": "notifications"},
+    "analytics.tasks.*": {"queue": "reports"},
+}
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {
         "task": "marketplace.notifications.tasks.sweep_outbox",
@@ -205,6 +208,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.sellers.tasks.lift_expired_penalties",
         "schedule": crontab(minute=0),
     },
+    # Rebuild "customers also viewed" from the last 90 days of product views; drop old views.
+    "compute-product-associations": {
+        "task": "analytics.tasks.compute_product_associations",
+        "schedule": crontab(hour=3, minute=0),
+        "options": {"queue": "reports"},
+    },
+    "prune-product-views": {
+        "task": "analytics.tasks.prune_product_views",
+        "schedule": crontab(hour=3, minute=30),
+        "options": {"queue": "reports"},
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Outbox rows not confirmed as delivered after this many seconds are sent again by the sweeper.
@@ -214,6 +228,10 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
 # --- Sellers -----------------------------------------------------------------------------------
 # Largest qualification document (licence scan, ID card) a merchant may upload.
 QUALIFICATION_MAX_UPLOAD_BYTES = env.int("QUALIFICATION_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+
+# --- Catalogue ---------------------------------------------------------------------------------
+# Largest product picture a merchant may upload (it is re-encoded into thumb/card/zoom sizes).
+PRODUCT_IMAGE_MAX_UPLOAD_BYTES = env.int("PRODUCT_IMAGE_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 
 # --- Accounts ----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -15,3 +15,5 @@ from .settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# The demo catalogue draws one product per leaf category in tests (seed_demo runs several times).
+CATALOG_DEMO_PER_LEAF = 1

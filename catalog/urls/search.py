@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from ..views import search_api
+
+urlpatterns = [
+    path("search/suggest/", search_api.suggest, name="search-suggest"),
+]

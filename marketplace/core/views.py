@@ -1,4 +1,4 @@
-"""Site-wide pages: home and the health endpoint."""
+"""Site-wide pages: home and the health endpoint (search is catalog's: catalog:search)."""
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -9,13 +9,9 @@ from .health import system_health
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The home page; its sections come from the apps above through template tags
+    (``catalog_tags``, ``discovery``), so core imports none of them."""
     return render(request, "core/home.html")
-
-
-def search(request: HttpRequest) -> HttpResponse:
-    """The search page; the catalogue issue replaces it with product search and facets."""
-    query = request.GET.get("q", "").strip()[:200]
-    return render(request, "core/search.html", {"query": query})
 
 
 @never_cache

@@ -12,7 +12,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--products", type=int, default=None, help="make a large catalogue for benchmarks"
+            "--products",
+            type=int,
+            default=None,
+            help="also build a large catalogue of N products for benchmarks (bulk inserts)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

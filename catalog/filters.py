@@ -1,0 +1,402 @@
+"""The listing facets shared by the category, search and shop pages: a django-filter FilterSet
+whose filters each turn the query string into one SQL condition, the facet counts, the sort
+orders and the page.
+
+Facets are disjunctive: the counts of one facet are computed with every *other* facet applied,
+so ticking a brand still shows how many products the other brands have. All the fixed-value
+facets (shop kind, rating, in stock, price range) and the total come from one aggregate query,
+and each grouped facet (category, brand, ships from, attribute options) from one more, so a page
+costs the same number of queries whatever its size. Nothing here writes.
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import django_filters
+from django import forms
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.sellers.models import SellerKind
+
+from .models import (
+    Attribute,
+    AttributeOption,
+    Brand,
+    Category,
+    Product,
+    ProductAttributeValue,
+    Variant,
+)
+
+PAGE_SIZE = 24
+RATING_STEPS = (4, 3, 2)
+_SLUG = re.compile(r"^[-\w]+$")
+
+SORTS: dict[str, tuple[Any, ...]] = {
+    "relevance": ("-relevance", "-sales_count", "-pk"),
+    "sales": ("-sales_count", "-rating_average", "-pk"),
+    "price_asc": (F("price_min").asc(nulls_last=True), "pk"),
+    "price_desc": (F("price_min").desc(nulls_last=True), "-pk"),
+    "newest": (F("published_at").desc(nulls_last=True), "-pk"),
+    "rating": ("-rating_average", "-rating_count", "-pk"),
+}
+SORT_LABELS = {
+    "relevance": _("Best match"),
+    "sales": _("Best selling"),
+    "price_asc": _("Price: low to high"),
+    "price_desc": _("Price: high to low"),
+    "newest": _("Newest"),
+    "rating": _("Top rated"),
+}
+
+
+class ValueListField(forms.Field):
+    """A repeated query parameter (``?brand=a&brand=b``) as a list of short slugs."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[str]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        return [str(v).strip()[:100] for v in values if str(v).strip()][:20]
+
+
+class FacetFilter(django_filters.Filter):
+    """A filter that is one facet's condition; ``facet`` groups price_min/price_max."""
+
+    def __init__(
+        self,
+        *args: Any,
+        condition: Any,
+        facet: str = "",
+        field_class: type[forms.Field] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.condition = condition
+        self.facet = facet
+        if field_class is not None:
+            self.field_class = field_class
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        return qs.filter(self.condition(value)) if value not in (None, "", []) else qs
+
+
+class ListFilter(FacetFilter):
+    field_class = ValueListField
+
+
+def _in_category(slug: str) -> Q:
+    return (
+        Q(category__slug=slug)
+        | Q(category__parent__slug=slug)
+        | Q(category__parent__parent__slug=slug)
+    )
+
+
+def _with_options(ids: list[str]) -> Q:
+    """Products having one of these options, as a specification or on an active variant."""
+    wanted = [int(pk) for pk in ids if pk.isdigit()]
+    specs = ProductAttributeValue.objects.filter(option__in=wanted).values("product")
+    variants = Variant.objects.filter(options__in=wanted, is_active=True).values("product")
+    return Q(pk__in=specs) | Q(pk__in=variants)
+
+
+class ProductFilter(django_filters.FilterSet):
+    category = FacetFilter(field_class=forms.SlugField, condition=_in_category)
+    brand = ListFilter(condition=lambda v: Q(brand__slug__in=[s for s in v if _SLUG.match(s)]))
+    price_min = FacetFilter(
+        field_class=forms.DecimalField,
+        facet="price",
+        condition=lambda v: Q(price_min__gte=v),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+    )
+    price_max = FacetFilter(
+        field_class=forms.DecimalField,
+        facet="price",
+        condition=lambda v: Q(price_min__lte=v),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+    )
+    rating = FacetFilter(
+        field_class=forms.IntegerField,
+        condition=lambda v: Q(rating_average__gte=v),
+        min_value=1,
+        max_value=5,
+    )
+    in_stock = FacetFilter(
+        field_class=forms.BooleanField, condition=lambda v: Q(stock_total__gt=0) if v else Q()
+    )
+    kind = ListFilter(condition=lambda v: Q(shop__kind__in=v))
+    ships_from = ListFilter(condition=lambda v: Q(shop__ships_from__in=v))
+
+    class Meta:
+        model = Product
+        fields: list[str] = []
+
+    def __init__(
+        self,
+        data: Any,
+        queryset: QuerySet[Product],
+        *,
+        attributes: Sequence[Attribute] = (),
+    ) -> None:
+        super().__init__(data, queryset=queryset)
+        self.attributes = list(attributes)
+        for attribute in self.attributes:
+            name = f"attr_{attribute.code}"
+            self.filters[name] = ListFilter(field_name=name, condition=_with_options)
+            self.filters[name].model = Product
+            self.filters[name].parent = self
+
+    def conditions(self) -> dict[str, Q]:
+        """One SQL condition per active facet (price_min and price_max make one)."""
+        self.errors  # noqa: B018 - validates the form
+        found: dict[str, Q] = {}
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, "", [], False):
+                continue
+            the_filter = self.filters[name]
+            facet = the_filter.facet or name
+            found[facet] = found.get(facet, Q()) & the_filter.condition(value)
+        return found
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        for condition in self.conditions().values():
+            queryset = queryset.filter(condition)
+        return queryset
+
+    def value(self, name: str) -> Any:
+        self.errors  # noqa: B018
+        return self.form.cleaned_data.get(name)
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    extra: Any = None
+
+
+@dataclass
+class Facets:
+    total: int = 0
+    categories: list[FacetValue] = field(default_factory=list)
+    brands: list[FacetValue] = field(default_factory=list)
+    kinds: list[FacetValue] = field(default_factory=list)
+    ratings: list[FacetValue] = field(default_factory=list)
+    ships_from: list[FacetValue] = field(default_factory=list)
+    attributes: list[tuple[Attribute, list[FacetValue]]] = field(default_factory=list)
+    in_stock: int = 0
+    price_low: Decimal | None = None
+    price_high: Decimal | None = None
+
+
+def _all_but(conditions: dict[str, Q], facet: str) -> Q:
+    combined = Q()
+    for name, condition in conditions.items():
+        if name != facet:
+            combined &= condition
+    return combined
+
+
+def compute_facets(*, filterset: ProductFilter, category: Category | None = None) -> Facets:
+    """Counts of every facet value over ``filterset.queryset`` (the page's scope)."""
+    base = filterset.queryset.order_by()
+    conditions = filterset.conditions()
+    facets = _fixed_facets(filterset, base, conditions)
+
+    def scope(facet: str) -> QuerySet:
+        return base.filter(_all_but(conditions, facet)).values("pk")
+
+    chosen_brands = filterset.value("brand") or []
+    in_scope = scope("brand")
+    brands = Brand.objects.filter(pk__in=in_scope.values("brand")).annotate(
+        n=Count("products", filter=Q(products__in=in_scope))
+    )
+    facets.brands = sorted(
+        (FacetValue(b.slug, b.name, b.n, b.slug in chosen_brands) for b in brands),
+        key=lambda v: (-v.count, v.label.lower()),
+    )
+    chosen_places = filterset.value("ships_from") or []
+    places = (
+        base.filter(_all_but(conditions, "ships_from"))
+        .exclude(shop__ships_from="")
+        .values_list("shop__ships_from")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "shop__ships_from")[:20]
+    )
+    facets.ships_from = [FacetValue(p, p, n, p in chosen_places) for p, n in places]
+    facets.categories = _category_counts(filterset, scope("category"), category)
+    facets.attributes = _attribute_counts(filterset, base, conditions)
+    return facets
+
+
+def _fixed_facets(filterset: ProductFilter, base: QuerySet, conditions: dict[str, Q]) -> Facets:
+    """The total, shop kinds, rating steps, in stock and price range in one aggregate query."""
+    fixed = {
+        "total": Count("pk", filter=_all_but(conditions, "")),
+        "in_stock": Count("pk", filter=_all_but(conditions, "in_stock") & Q(stock_total__gt=0)),
+        "price_low": Min("price_min", filter=_all_but(conditions, "price")),
+        "price_high": Max("price_min", filter=_all_but(conditions, "price")),
+    }
+    for kind in SellerKind.values:
+        kinds = _all_but(conditions, "kind") & Q(shop__kind=kind)
+        fixed[f"kind_{kind}"] = Count("pk", filter=kinds)
+    for step in RATING_STEPS:
+        ratings = _all_but(conditions, "rating") & Q(rating_average__gte=step)
+        fixed[f"rating_{step}"] = Count("pk", filter=ratings)
+    row = base.aggregate(**fixed)
+    chosen_kinds = filterset.value("kind") or []
+    chosen_rating = filterset.value("rating")
+    return Facets(
+        total=row["total"],
+        in_stock=row["in_stock"],
+        price_low=row["price_low"],
+        price_high=row["price_high"],
+        kinds=[
+            FacetValue(kind, str(label), row[f"kind_{kind}"], kind in chosen_kinds)
+            for kind, label in SellerKind.choices
+        ],
+        ratings=[
+            FacetValue(str(step), str(step), row[f"rating_{step}"], chosen_rating == step)
+            for step in RATING_STEPS
+        ],
+    )
+
+
+def _category_counts(
+    filterset: ProductFilter, matching: QuerySet, category: Category | None
+) -> list[FacetValue]:
+    """On a category page, its children with their own children's products rolled up;
+    elsewhere the categories the products are in. One query either way."""
+    leaves = (
+        Category.objects.filter(pk__in=matching.values("category"))
+        .select_related("parent")
+        .annotate(n=Count("products", filter=Q(products__in=matching)))
+    )
+    if category is None:
+        chosen = filterset.value("category")
+        found = sorted(leaves, key=lambda c: (-c.n, c.display_name))[:15]
+        return [FacetValue(c.slug, c.display_name, c.n, c.slug == chosen, c) for c in found]
+    totals: dict[int, int] = {}
+    children: dict[int, Category] = {}
+    for leaf in leaves:  # a child of the page's category, or a grandchild (three levels)
+        node = leaf if leaf.parent_id == category.pk else leaf.parent
+        if node is not None and node.parent_id == category.pk:
+            totals[node.pk] = totals.get(node.pk, 0) + leaf.n
+            children[node.pk] = node
+    ordered = sorted(children.values(), key=lambda c: (c.position, c.name))
+    return [FacetValue(c.slug, c.display_name, totals[c.pk], False, c) for c in ordered]
+
+
+def _attribute_counts(
+    filterset: ProductFilter, base: QuerySet, conditions: dict[str, Q]
+) -> list[tuple[Attribute, list[FacetValue]]]:
+    """Option counts of the filterable attributes: one query for the attributes nobody
+    filters on, one more for each attribute in use (its counts ignore its own choice)."""
+    if not filterset.attributes:
+        return []
+    groups: list[tuple[list[int], str]] = []
+    idle = [a.pk for a in filterset.attributes if f"attr_{a.code}" not in conditions]
+    if idle:
+        groups.append((idle, ""))
+    groups += [
+        ([a.pk], f"attr_{a.code}") for a in filterset.attributes if f"attr_{a.code}" in conditions
+    ]
+    counts: dict[int, int] = {}
+    options_by_attribute: dict[int, list[AttributeOption]] = {}
+    for attribute_ids, facet in groups:
+        matching = base.filter(_all_but(conditions, facet)).values("pk")
+        specs = (
+            ProductAttributeValue.objects.filter(option=OuterRef("pk"), product__in=matching)
+            .order_by()
+            .annotate(one=Value(1))
+            .values("one")
+            .annotate(c=Count("product", distinct=True))
+            .values("c")
+        )
+        on_variants = (
+            Variant.objects.filter(options=OuterRef("pk"), is_active=True, product__in=matching)
+            .order_by()
+            .annotate(one=Value(1))
+            .values("one")
+            .annotate(c=Count("product", distinct=True))
+            .values("c")
+        )
+        options = AttributeOption.objects.filter(attribute__in=attribute_ids).annotate(
+            n=Coalesce(Subquery(specs, output_field=IntegerField()), 0)
+            + Coalesce(Subquery(on_variants, output_field=IntegerField()), 0)
+        )
+        for option in options:
+            counts[option.pk] = option.n
+            options_by_attribute.setdefault(option.attribute_id, []).append(option)
+    result = []
+    for attribute in filterset.attributes:
+        chosen = filterset.value(f"attr_{attribute.code}") or []
+        values = [
+            FacetValue(str(o.pk), o.value, counts[o.pk], str(o.pk) in chosen)
+            for o in options_by_attribute.get(attribute.pk, [])
+            if counts[o.pk] or str(o.pk) in chosen
+        ]
+        if values:
+            result.append((attribute, values))
+    return result
+
+
+@dataclass
+class Listing:
+    filterset: ProductFilter
+    facets: Facets
+    page: Page
+    sort: str
+    sorts: list[tuple[str, str]]
+
+
+def sort_choices(*, searching: bool) -> list[tuple[str, str]]:
+    return [(k, str(v)) for k, v in SORT_LABELS.items() if searching or k != "relevance"]
+
+
+def build_listing(
+    *,
+    data: Any,
+    queryset: QuerySet[Product],
+    attributes: Sequence[Attribute] = (),
+    searching: bool = False,
+    category: Category | None = None,
+    page_size: int = PAGE_SIZE,
+) -> Listing:
+    """Filter, count facets, sort and cut one page of ``queryset`` from the query string."""
+    filterset = ProductFilter(data, queryset, attributes=attributes)
+    facets = compute_facets(filterset=filterset, category=category)
+    sorts = sort_choices(searching=searching)
+    sort = data.get("sort", "")
+    if sort not in dict(sorts):
+        sort = "relevance" if searching else "sales"
+    ordered = filterset.qs.order_by(*SORTS[sort])
+    paginator = Paginator(ordered, page_size)
+    paginator.__dict__["count"] = facets.total  # known from the facet query: no COUNT(*)
+    page = paginator.get_page(data.get("page"))
+    return Listing(filterset=filterset, facets=facets, page=page, sort=sort, sorts=sorts)
