@@ -46,6 +46,8 @@ STAFF_GROUP_PERMISSIONS: dict[str, list[str]] = {
         "catalog.add_synonymgroup",
         "catalog.change_synonymgroup",
         "catalog.view_searchlog",
+        "analytics.view_productview",
+        "analytics.view_productassociation",
         "community.view_review",
         "community.change_review",
         "community.view_post",
