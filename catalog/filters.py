@@ -38,7 +38,6 @@ from marketplace.sellers.models import SellerKind
 from .models import (
     Attribute,
     AttributeOption,
-    Brand,
     Category,
     Product,
     ProductAttributeValue,
@@ -104,11 +103,12 @@ class ListFilter(FacetFilter):
 
 
 def _in_category(slug: str) -> Q:
-    return (
-        Q(category__slug=slug)
-        | Q(category__parent__slug=slug)
-        | Q(category__parent__parent__slug=slug)
-    )
+    """Products of the category with this slug or of its descendants (three levels), as
+    ``category_id IN (the subtree's ids)``: an OR over joined categories cannot use an index."""
+    subtree = Category.objects.filter(
+        Q(slug=slug) | Q(parent__slug=slug) | Q(parent__parent__slug=slug)
+    ).values("pk")
+    return Q(category__in=subtree)
 
 
 def _with_options(ids: list[str]) -> Q:
@@ -223,26 +223,31 @@ def _all_but(conditions: dict[str, Q], facet: str) -> Q:
 
 
 def compute_facets(*, filterset: ProductFilter, category: Category | None = None) -> Facets:
-    """Counts of every facet value over ``filterset.queryset`` (the page's scope)."""
-    base = filterset.queryset.order_by()
+    """Counts of every facet value over ``filterset.queryset`` (the page's scope).
+
+    Each grouped facet is one ``GROUP BY`` over the matching products (every other facet
+    applied), so the products are read once per facet rather than once per facet value."""
+    base = filterset.queryset.order_by().prefetch_related(None)
     conditions = filterset.conditions()
     facets = _fixed_facets(filterset, base, conditions)
 
     def scope(facet: str) -> QuerySet:
-        return base.filter(_all_but(conditions, facet)).values("pk")
+        return base.filter(_all_but(conditions, facet))
 
     chosen_brands = filterset.value("brand") or []
-    in_scope = scope("brand")
-    brands = Brand.objects.filter(pk__in=in_scope.values("brand")).annotate(
-        n=Count("products", filter=Q(products__in=in_scope))
+    brands = (
+        scope("brand")
+        .filter(brand__isnull=False)
+        .values_list("brand__slug", "brand__name")
+        .annotate(n=Count("pk"))
     )
     facets.brands = sorted(
-        (FacetValue(b.slug, b.name, b.n, b.slug in chosen_brands) for b in brands),
+        (FacetValue(slug, name, n, slug in chosen_brands) for slug, name, n in brands),
         key=lambda v: (-v.count, v.label.lower()),
     )
     chosen_places = filterset.value("ships_from") or []
     places = (
-        base.filter(_all_but(conditions, "ships_from"))
+        scope("ships_from")
         .exclude(shop__ships_from="")
         .values_list("shop__ships_from")
         .annotate(n=Count("pk"))
@@ -287,27 +292,50 @@ def _fixed_facets(filterset: ProductFilter, base: QuerySet, conditions: dict[str
     )
 
 
+# The category columns a facet shows (names, link, order), read with the counts.
+_CATEGORY_FIELDS = ("id", "parent_id", "name", "name_zh_hant", "name_zh_hans", "slug", "position")
+
+
 def _category_counts(
     filterset: ProductFilter, matching: QuerySet, category: Category | None
 ) -> list[FacetValue]:
     """On a category page, its children with their own children's products rolled up;
     elsewhere the categories the products are in. One query either way."""
-    leaves = (
-        Category.objects.filter(pk__in=matching.values("category"))
-        .select_related("parent")
-        .annotate(n=Count("products", filter=Q(products__in=matching)))
+    if category is not None:
+        return _subcategory_counts(matching, category)
+    rows = matching.values_list(*(f"category__{name}" for name in _CATEGORY_FIELDS)).annotate(
+        n=Count("pk")
     )
-    if category is None:
-        chosen = filterset.value("category")
-        found = sorted(leaves, key=lambda c: (-c.n, c.display_name))[:15]
-        return [FacetValue(c.slug, c.display_name, c.n, c.slug == chosen, c) for c in found]
+    found = sorted(
+        ((Category(**dict(zip(_CATEGORY_FIELDS, row[:-1], strict=True))), row[-1]) for row in rows),
+        key=lambda pair: (-pair[1], pair[0].display_name),
+    )[:15]
+    chosen = filterset.value("category")
+    return [FacetValue(c.slug, c.display_name, n, c.slug == chosen, c) for c, n in found]
+
+
+def _subcategory_counts(matching: QuerySet, category: Category) -> list[FacetValue]:
+    """The page category's children with the products of their subtree: each category of the
+    subtree (a handful) counts its own products with the listing index, in one query."""
+    own = (
+        matching.filter(category=OuterRef("pk"))
+        .values("category")
+        .annotate(c=Count("pk"))
+        .values("c")
+    )
+    subtree = (
+        Category.objects.filter(Q(parent=category.pk) | Q(parent__parent=category.pk))
+        .select_related("parent")
+        .order_by()
+        .annotate(n=Coalesce(Subquery(own, output_field=IntegerField()), 0))
+    )
     totals: dict[int, int] = {}
     children: dict[int, Category] = {}
-    for leaf in leaves:  # a child of the page's category, or a grandchild (three levels)
-        node = leaf if leaf.parent_id == category.pk else leaf.parent
-        if node is not None and node.parent_id == category.pk:
-            totals[node.pk] = totals.get(node.pk, 0) + leaf.n
-            children[node.pk] = node
+    for node in subtree:  # a child of the page's category, or a grandchild (three levels)
+        child = node if node.parent_id == category.pk else node.parent
+        if node.n and child is not None:
+            totals[child.pk] = totals.get(child.pk, 0) + node.n
+            children[child.pk] = child
     ordered = sorted(children.values(), key=lambda c: (c.position, c.name))
     return [FacetValue(c.slug, c.display_name, totals[c.pk], False, c) for c in ordered]
 
@@ -315,8 +343,10 @@ def _category_counts(
 def _attribute_counts(
     filterset: ProductFilter, base: QuerySet, conditions: dict[str, Q]
 ) -> list[tuple[Attribute, list[FacetValue]]]:
-    """Option counts of the filterable attributes: one query for the attributes nobody
-    filters on, one more for each attribute in use (its counts ignore its own choice)."""
+    """Option counts of the filterable attributes in one query: a ``UNION ALL`` of the options
+    themselves and, for the attributes nobody filters on and for each attribute in use (whose
+    counts ignore its own choice), the matching products per option grouped once as
+    specifications and once on active variants."""
     if not filterset.attributes:
         return []
     groups: list[tuple[list[int], str]] = []
@@ -326,40 +356,53 @@ def _attribute_counts(
     groups += [
         ([a.pk], f"attr_{a.code}") for a in filterset.attributes if f"attr_{a.code}" in conditions
     ]
-    counts: dict[int, int] = {}
-    options_by_attribute: dict[int, list[AttributeOption]] = {}
+    branches: list[QuerySet] = []
     for attribute_ids, facet in groups:
         matching = base.filter(_all_but(conditions, facet)).values("pk")
-        specs = (
-            ProductAttributeValue.objects.filter(option=OuterRef("pk"), product__in=matching)
+        branches.append(
+            ProductAttributeValue.objects.filter(
+                option__attribute__in=attribute_ids, product__in=matching
+            )
             .order_by()
-            .annotate(one=Value(1))
-            .values("one")
-            .annotate(c=Count("product", distinct=True))
-            .values("c")
+            .values_list("option", "option__attribute", "option__value", "option__position")
+            .annotate(n=Count("product", distinct=True))
         )
-        on_variants = (
-            Variant.objects.filter(options=OuterRef("pk"), is_active=True, product__in=matching)
+        branches.append(
+            Variant.options.through.objects.filter(
+                attributeoption__attribute__in=attribute_ids,
+                variant__is_active=True,
+                variant__product__in=matching,
+            )
             .order_by()
-            .annotate(one=Value(1))
-            .values("one")
-            .annotate(c=Count("product", distinct=True))
-            .values("c")
+            .values_list(
+                "attributeoption",
+                "attributeoption__attribute",
+                "attributeoption__value",
+                "attributeoption__position",
+            )
+            .annotate(n=Count("variant__product", distinct=True))
         )
-        options = AttributeOption.objects.filter(attribute__in=attribute_ids).annotate(
-            n=Coalesce(Subquery(specs, output_field=IntegerField()), 0)
-            + Coalesce(Subquery(on_variants, output_field=IntegerField()), 0)
-        )
-        for option in options:
-            counts[option.pk] = option.n
-            options_by_attribute.setdefault(option.attribute_id, []).append(option)
+    options = (
+        AttributeOption.objects.filter(attribute__in=[a.pk for a in filterset.attributes])
+        .order_by()
+        .values_list("pk", "attribute", "value", "position")
+        .annotate(n=Value(0, output_field=IntegerField()))
+    )
+    counts: dict[int, int] = {}
+    found: dict[int, tuple[int, str, int]] = {}
+    for pk, attribute_id, value, position, n in options.union(*branches, all=True):
+        counts[pk] = counts.get(pk, 0) + n
+        found[pk] = (attribute_id, value, position)
+    options_by_attribute: dict[int, list[tuple[int, int, str]]] = {}
+    for pk, (attribute_id, value, position) in found.items():
+        options_by_attribute.setdefault(attribute_id, []).append((position, pk, value))
     result = []
     for attribute in filterset.attributes:
         chosen = filterset.value(f"attr_{attribute.code}") or []
         values = [
-            FacetValue(str(o.pk), o.value, counts[o.pk], str(o.pk) in chosen)
-            for o in options_by_attribute.get(attribute.pk, [])
-            if counts[o.pk] or str(o.pk) in chosen
+            FacetValue(str(pk), value, counts[pk], str(pk) in chosen)
+            for _position, pk, value in sorted(options_by_attribute.get(attribute.pk, []))
+            if counts[pk] or str(pk) in chosen
         ]
         if values:
             result.append((attribute, values))

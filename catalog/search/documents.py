@@ -3,7 +3,9 @@
 The document holds the title, subtitle, brand, the names of the category and its ancestors in the
 three languages, attribute values and variant options, all through ``text.normalize``. Call
 ``refresh_search_document`` after any change to those texts; ``refresh_search_documents`` does a
-whole queryset in batches (seed data, imports, ``manage.py rebuild_search``).
+whole queryset in batches (seed data, imports, ``manage.py rebuild_search``). Whatever writes the
+document (these functions, ``bulk_create`` in catalog/demo/bulk.py, a plain ``update()``),
+PostgreSQL recomputes ``Product.search_vector`` from it: a generated column, never written here.
 """
 
 from collections.abc import Iterable
