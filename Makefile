@@ -28,7 +28,7 @@ translations: install
 
 # Re-extract strings after changing templates or code; translators then fill locale/*/django.po.
 messages: install
-	$(BIN)/python manage.py makemessages --all --ignore='.venv/*' --ignore='var/*' --ignore='tests/*' --no-obsolete
+	$(BIN)/python manage.py makemessages --all --ignore='.venv/*' --ignore='var/*' --ignore='tests/*' --ignore='bench/*' --no-obsolete
 	$(BIN)/python manage.py makemessages --all -d djangojs --ignore='.venv/*' --ignore='var/*' --ignore='static/vendor/*' --no-obsolete
 
 run: export DEBUG := $(or $(DEBUG),true)
