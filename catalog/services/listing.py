@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.core.states import IllegalTransition, transition
 from marketplace.notifications.services import notify
-from marketplace.sellers.access import ALL_ROLES
+from marketplace.sellers.access import MANAGERS
 from marketplace.sellers.models import MemberRole, MerchantMember
 from marketplace.sellers.selectors.shops import is_shop_open, members_of_merchant
 from marketplace.sellers.services.brands import can_sell_brand
@@ -42,11 +42,11 @@ from .inventory import seller_product_url
 
 
 def can_list_products(*, product: Product, by: Any) -> bool:
-    """Any member of the product's shop (owner, manager or clerk) lists and delists."""
+    """The shop's owner and managers put products on sale and take them off; clerks edit only."""
     if not getattr(by, "is_authenticated", False):
         return False
     return MerchantMember.objects.filter(
-        merchant_id=product.shop.merchant_id, user_id=by.pk, role__in=ALL_ROLES
+        merchant_id=product.shop.merchant_id, user_id=by.pk, role__in=MANAGERS
     ).exists()
 
 

@@ -133,18 +133,30 @@ def test_publishing_puts_the_product_on_sale_with_history(
     assert heard == [(draft.pk, S.ACTIVE)]
 
 
-def test_a_clerk_delists_and_relists(draft, owner):
-    clerk = MerchantMemberFactory(merchant=draft.shop.merchant, role=MemberRole.CLERK).user
+def test_a_manager_delists_and_relists(draft, owner):
+    manager = MerchantMemberFactory(merchant=draft.shop.merchant, role=MemberRole.MANAGER).user
     publish_product(product=draft, by=owner)
     first_published = draft.published_at
 
-    delist_product(product=draft, by=clerk)
+    delist_product(product=draft, by=manager)
     assert draft.status == S.DELISTED
-    publish_product(product=draft, by=clerk)
+    publish_product(product=draft, by=manager)
 
     draft.refresh_from_db()
     assert draft.status == S.ACTIVE and draft.published_at == first_published
     assert [c.to_status for c in history_of(draft)] == [S.ACTIVE, S.DELISTED, S.ACTIVE]
+
+
+def test_a_clerk_edits_but_cannot_put_on_sale_or_take_off(draft, owner):
+    clerk = MerchantMemberFactory(merchant=draft.shop.merchant, role=MemberRole.CLERK).user
+
+    assert refused(publish_product, product=draft, by=clerk).code == "not_allowed"
+    assert_unchanged(draft, S.DRAFT)
+    publish_product(product=draft, by=owner)
+    assert refused(delist_product, product=draft, by=clerk).code == "not_allowed"
+    draft.refresh_from_db()
+    assert draft.status == S.ACTIVE
+    assert history_of(draft).count() == 1
 
 
 def test_another_shop_or_a_shopper_cannot_list_the_product(draft):
