@@ -3,9 +3,10 @@ whose filters each turn the query string into one SQL condition, the facet count
 orders and the page.
 
 Facets are disjunctive: the counts of one facet are computed with every *other* facet applied,
-so ticking a brand still shows how many products the other brands have. All the fixed-value
-facets (shop kind, rating, in stock, price range) and the total come from one aggregate query,
-and each grouped facet (category, brand, ships from, attribute options) from one more, so a page
+so ticking a brand still shows how many products the other brands have. The total and the
+facets but the attribute options come from one pass over the matching products grouped by brand,
+shop and category ids (each count filtered by every other facet), plus a primary-key read of the
+few brands, shops and categories found; the attribute options from one more query. So a page
 costs the same number of queries whatever its size. Nothing here writes.
 """
 
@@ -24,20 +25,18 @@ from django.db.models import (
     IntegerField,
     Max,
     Min,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.sellers.models import SellerKind
+from marketplace.sellers.models import SellerKind, Shop
 
 from .models import (
     Attribute,
     AttributeOption,
+    Brand,
     Category,
     Product,
     ProductAttributeValue,
@@ -225,116 +224,144 @@ def _all_but(conditions: dict[str, Q], facet: str) -> Q:
 def compute_facets(*, filterset: ProductFilter, category: Category | None = None) -> Facets:
     """Counts of every facet value over ``filterset.queryset`` (the page's scope).
 
-    Each grouped facet is one ``GROUP BY`` over the matching products (every other facet
-    applied), so the products are read once per facet rather than once per facet value."""
+    The total, the fixed-value facets, the brands, the places products ship from and the
+    categories come from one pass over the matching products grouped by brand, shop and
+    category ids, each count filtered by every *other* facet; the few brands, shops and
+    categories found are then read by primary key, and the attribute options come from one more
+    query. So the products are read twice, not once per facet."""
     base = filterset.queryset.order_by().prefetch_related(None)
     conditions = filterset.conditions()
-    facets = _fixed_facets(filterset, base, conditions)
-
-    def scope(facet: str) -> QuerySet:
-        return base.filter(_all_but(conditions, facet))
-
+    rows = _grouped_counts(base, conditions)
+    shops = {
+        pk: (kind, place)
+        for pk, kind, place in Shop.objects.filter(
+            pk__in={row["shop_id"] for row in rows}
+        ).values_list("pk", "kind", "ships_from")
+    }
+    facets = _fixed_facets(filterset, rows, shops)
+    brand_counts: dict[int, int] = {}
+    places: dict[str, int] = {}
+    for row in rows:
+        if row["brand_id"] is not None and row["n_brand"]:
+            brand_counts[row["brand_id"]] = brand_counts.get(row["brand_id"], 0) + row["n_brand"]
+        place = shops.get(row["shop_id"], ("", ""))[1]
+        if place and row["n_ships_from"]:
+            places[place] = places.get(place, 0) + row["n_ships_from"]
     chosen_brands = filterset.value("brand") or []
-    brands = (
-        scope("brand")
-        .filter(brand__isnull=False)
-        .values_list("brand__slug", "brand__name")
-        .annotate(n=Count("pk"))
-    )
+    brands: dict[tuple[str, str], int] = {}
+    if brand_counts:
+        for pk, slug, name in Brand.objects.filter(pk__in=brand_counts).values_list(
+            "pk", "slug", "name"
+        ):
+            brands[(slug, name)] = brands.get((slug, name), 0) + brand_counts[pk]
     facets.brands = sorted(
-        (FacetValue(slug, name, n, slug in chosen_brands) for slug, name, n in brands),
+        (FacetValue(slug, name, n, slug in chosen_brands) for (slug, name), n in brands.items()),
         key=lambda v: (-v.count, v.label.lower()),
     )
     chosen_places = filterset.value("ships_from") or []
-    places = (
-        scope("ships_from")
-        .exclude(shop__ships_from="")
-        .values_list("shop__ships_from")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "shop__ships_from")[:20]
-    )
-    facets.ships_from = [FacetValue(p, p, n, p in chosen_places) for p, n in places]
-    facets.categories = _category_counts(filterset, scope("category"), category)
+    facets.ships_from = [
+        FacetValue(p, p, n, p in chosen_places)
+        for p, n in sorted(places.items(), key=lambda pair: (-pair[1], pair[0]))[:20]
+    ]
+    facets.categories = _category_counts(filterset, rows, category)
     facets.attributes = _attribute_counts(filterset, base, conditions)
     return facets
 
 
-def _fixed_facets(filterset: ProductFilter, base: QuerySet, conditions: dict[str, Q]) -> Facets:
-    """The total, shop kinds, rating steps, in stock and price range in one aggregate query."""
-    fixed = {
+def _grouped_counts(base: QuerySet, conditions: dict[str, Q]) -> list[dict[str, Any]]:
+    """One ``GROUP BY`` brand, shop and category id over the page's scope, each count (and the
+    price range) with every facet but its own applied. Grouping by the integer ids, not the
+    names and places, halves the cost of the aggregation."""
+    counts: dict[str, Any] = {
         "total": Count("pk", filter=_all_but(conditions, "")),
         "in_stock": Count("pk", filter=_all_but(conditions, "in_stock") & Q(stock_total__gt=0)),
         "price_low": Min("price_min", filter=_all_but(conditions, "price")),
         "price_high": Max("price_min", filter=_all_but(conditions, "price")),
     }
-    for kind in SellerKind.values:
-        kinds = _all_but(conditions, "kind") & Q(shop__kind=kind)
-        fixed[f"kind_{kind}"] = Count("pk", filter=kinds)
+    for facet in ("brand", "ships_from", "category", "kind"):
+        counts[f"n_{facet}"] = Count("pk", filter=_all_but(conditions, facet))
     for step in RATING_STEPS:
         ratings = _all_but(conditions, "rating") & Q(rating_average__gte=step)
-        fixed[f"rating_{step}"] = Count("pk", filter=ratings)
-    row = base.aggregate(**fixed)
+        counts[f"rating_{step}"] = Count("pk", filter=ratings)
+    return list(base.values("brand_id", "shop_id", "category_id").annotate(**counts).order_by())
+
+
+def _fixed_facets(
+    filterset: ProductFilter, rows: list[dict[str, Any]], shops: dict[int, tuple[str, str]]
+) -> Facets:
+    """The total, shop kinds, rating steps, in stock and price range, summed over the groups."""
+    kinds: dict[str, int] = {}
+    for row in rows:
+        kind = shops.get(row["shop_id"], ("", ""))[0]
+        kinds[kind] = kinds.get(kind, 0) + row["n_kind"]
+    lows = [row["price_low"] for row in rows if row["price_low"] is not None]
+    highs = [row["price_high"] for row in rows if row["price_high"] is not None]
     chosen_kinds = filterset.value("kind") or []
     chosen_rating = filterset.value("rating")
     return Facets(
-        total=row["total"],
-        in_stock=row["in_stock"],
-        price_low=row["price_low"],
-        price_high=row["price_high"],
+        total=sum(row["total"] for row in rows),
+        in_stock=sum(row["in_stock"] for row in rows),
+        price_low=min(lows) if lows else None,
+        price_high=max(highs) if highs else None,
         kinds=[
-            FacetValue(kind, str(label), row[f"kind_{kind}"], kind in chosen_kinds)
+            FacetValue(kind, str(label), kinds.get(kind, 0), kind in chosen_kinds)
             for kind, label in SellerKind.choices
         ],
         ratings=[
-            FacetValue(str(step), str(step), row[f"rating_{step}"], chosen_rating == step)
+            FacetValue(
+                str(step),
+                str(step),
+                sum(row[f"rating_{step}"] for row in rows),
+                chosen_rating == step,
+            )
             for step in RATING_STEPS
         ],
     )
 
 
-# The category columns a facet shows (names, link, order), read with the counts.
+# The category columns a facet shows (names, link, order).
 _CATEGORY_FIELDS = ("id", "parent_id", "name", "name_zh_hant", "name_zh_hans", "slug", "position")
 
 
 def _category_counts(
-    filterset: ProductFilter, matching: QuerySet, category: Category | None
+    filterset: ProductFilter, rows: list[dict[str, Any]], category: Category | None
 ) -> list[FacetValue]:
     """On a category page, its children with their own children's products rolled up;
-    elsewhere the categories the products are in. One query either way."""
+    elsewhere the categories the products are in. One small query either way."""
+    own: dict[int, int] = {}
+    for row in rows:
+        if row["n_category"]:
+            own[row["category_id"]] = own.get(row["category_id"], 0) + row["n_category"]
+    if not own:
+        return []
     if category is not None:
-        return _subcategory_counts(matching, category)
-    rows = matching.values_list(*(f"category__{name}" for name in _CATEGORY_FIELDS)).annotate(
-        n=Count("pk")
-    )
-    found = sorted(
-        ((Category(**dict(zip(_CATEGORY_FIELDS, row[:-1], strict=True))), row[-1]) for row in rows),
-        key=lambda pair: (-pair[1], pair[0].display_name),
+        return _subcategory_counts(own, category)
+    found = [
+        Category(**dict(zip(_CATEGORY_FIELDS, values, strict=True)))
+        for values in Category.objects.filter(pk__in=own).values_list(*_CATEGORY_FIELDS)
+    ]
+    ordered = sorted(
+        ((c, own[c.pk]) for c in found), key=lambda pair: (-pair[1], pair[0].display_name)
     )[:15]
     chosen = filterset.value("category")
-    return [FacetValue(c.slug, c.display_name, n, c.slug == chosen, c) for c, n in found]
+    return [FacetValue(c.slug, c.display_name, n, c.slug == chosen, c) for c, n in ordered]
 
 
-def _subcategory_counts(matching: QuerySet, category: Category) -> list[FacetValue]:
-    """The page category's children with the products of their subtree: each category of the
-    subtree (a handful) counts its own products with the listing index, in one query."""
-    own = (
-        matching.filter(category=OuterRef("pk"))
-        .values("category")
-        .annotate(c=Count("pk"))
-        .values("c")
-    )
+def _subcategory_counts(own: dict[int, int], category: Category) -> list[FacetValue]:
+    """The page category's children with the products of their subtree, rolled up from each
+    category's own count (one query for the subtree's categories)."""
     subtree = (
         Category.objects.filter(Q(parent=category.pk) | Q(parent__parent=category.pk))
         .select_related("parent")
         .order_by()
-        .annotate(n=Coalesce(Subquery(own, output_field=IntegerField()), 0))
     )
     totals: dict[int, int] = {}
     children: dict[int, Category] = {}
     for node in subtree:  # a child of the page's category, or a grandchild (three levels)
         child = node if node.parent_id == category.pk else node.parent
-        if node.n and child is not None:
-            totals[child.pk] = totals.get(child.pk, 0) + node.n
+        n = own.get(node.pk, 0)
+        if n and child is not None:
+            totals[child.pk] = totals.get(child.pk, 0) + n
             children[child.pk] = child
     ordered = sorted(children.values(), key=lambda c: (c.position, c.name))
     return [FacetValue(c.slug, c.display_name, totals[c.pk], False, c) for c in ordered]

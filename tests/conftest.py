@@ -2,8 +2,18 @@
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tests.accounts.factories import PASSWORD, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """Every test starts in English, whatever language an earlier request left active on the
+    worker's thread (Django's LocaleMiddleware activates the request's language)."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
