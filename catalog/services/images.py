@@ -97,13 +97,14 @@ class Encoded:
     webp: bytes
 
 
-def _encode(pixels: Image.Image, longest_side: int) -> Encoded:
+def _encode(pixels: Image.Image, longest_side: int, *, webp: bool = True) -> Encoded:
     picture = pixels.copy()
     picture.thumbnail((longest_side, longest_side), Image.Resampling.LANCZOS)
-    jpeg, webp = BytesIO(), BytesIO()
-    picture.save(jpeg, format="JPEG", quality=85, optimize=True, progressive=True)
-    picture.save(webp, format="WEBP", quality=80, method=4)
-    return Encoded(picture.width, picture.height, jpeg.getvalue(), webp.getvalue())
+    jpeg_out, webp_out = BytesIO(), BytesIO()
+    picture.save(jpeg_out, format="JPEG", quality=85, optimize=True, progressive=True)
+    if webp:
+        picture.save(webp_out, format="WEBP", quality=80, method=4)
+    return Encoded(picture.width, picture.height, jpeg_out.getvalue(), webp_out.getvalue())
 
 
 def add_image(*, product: Product, file: UploadedFile, alt: str = "") -> ProductImage:
@@ -115,7 +116,7 @@ def add_image(*, product: Product, file: UploadedFile, alt: str = "") -> Product
         )
     pixels = _read_pixels(file)
     folder = f"products/{product.pk}/{uuid.uuid4().hex}"
-    original = _encode(pixels, ORIGINAL_MAX_SIDE)
+    original = _encode(pixels, ORIGINAL_MAX_SIDE, webp=False)  # only the JPEG is kept
     stored = [default_storage.save(f"{folder}/original.jpg", ContentFile(original.jpeg))]
     renditions: dict[str, dict[str, Any]] = {}
     for name, side in SIZES.items():
