@@ -27,14 +27,15 @@ DEBUG = env.bool("DEBUG", default=False)
 
 
 def _secret_key() -> str:
-    """Outside debug the key comes from the environment; in debug a local one is kept in var/."""
+    """Production takes the key from the environment; development (manage.py commands, make run,
+    tests) keeps a random local one in var/, so no command needs setting up first."""
     key = env.str("SECRET_KEY", default="")
     if key:
         return key
-    if IS_PRODUCTION or not DEBUG:
+    if IS_PRODUCTION:
         from django.core.exceptions import ImproperlyConfigured
 
-        raise ImproperlyConfigured("Set SECRET_KEY (it is required unless DEBUG is on).")
+        raise ImproperlyConfigured("Set SECRET_KEY (it is required when DJANGO_ENV=production).")
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():

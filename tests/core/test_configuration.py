@@ -54,11 +54,23 @@ def test_default_profile_fails_the_deploy_check(tmp_path):
     assert "security.W018" in result.stderr  # DEBUG on
 
 
-def test_secret_key_is_required_outside_debug(tmp_path):
-    result = run_manage("check", env={"DEBUG": "false"}, tmp_path=tmp_path)
+def test_secret_key_is_required_in_production(tmp_path):
+    result = run_manage(
+        "check",
+        env={"DJANGO_ENV": "production", "ALLOWED_HOSTS": "shop.example.com"},
+        tmp_path=tmp_path,
+    )
 
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
+
+
+def test_development_commands_need_no_environment(tmp_path):
+    """A fresh checkout runs management commands (makemigrations --check in CI) with nothing set."""
+    result = run_manage("makemigrations", "--check", "--dry-run", env={}, tmp_path=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "secret_key").exists()
 
 
 def test_embedded_defaults_use_sqlite_and_the_file_broker_in_var(tmp_path):
