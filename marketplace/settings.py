@@ -220,6 +220,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30),
         "options": {"queue": "reports"},
     },
+    # Cancel orders left unpaid past their deadline and put their stock and coupons back.
+    "expire-unpaid-orders": {
+        "task": "orders.tasks.expire_unpaid_orders",
+        "schedule": 60.0,
+    },
+    # Complete delivered orders the buyer has not confirmed within ORDERS_AUTO_COMPLETE_DAYS.
+    "complete-delivered-orders": {
+        "task": "orders.tasks.complete_delivered_orders",
+        "schedule": crontab(minute=15),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Outbox rows not confirmed as delivered after this many seconds are sent again by the sweeper.
@@ -233,6 +243,18 @@ QUALIFICATION_MAX_UPLOAD_BYTES = env.int("QUALIFICATION_MAX_UPLOAD_BYTES", defau
 # --- Catalogue ---------------------------------------------------------------------------------
 # Largest product picture a merchant may upload (it is re-encoded into thumb/card/zoom sizes).
 PRODUCT_IMAGE_MAX_UPLOAD_BYTES = env.int("PRODUCT_IMAGE_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+
+# --- Orders ------------------------------------------------------------------------------------
+# The function that offers each shop's delivery options and prices at checkout (dotted path);
+# logistics replaces the flat rate per shop with zones and weights.
+ORDERS_SHIPPING_QUOTE = env.str("ORDERS_SHIPPING_QUOTE", default="orders.shipping.flat_rate_options")
+# Unpaid orders are cancelled after this many minutes (fewer when they hold flash-sale units).
+ORDERS_PAYMENT_TIMEOUT_MINUTES = env.int("ORDERS_PAYMENT_TIMEOUT_MINUTES", default=30)
+ORDERS_FLASH_PAYMENT_TIMEOUT_MINUTES = env.int("ORDERS_FLASH_PAYMENT_TIMEOUT_MINUTES", default=15)
+# Delivered orders complete by themselves after this many days unless after-sales is open.
+ORDERS_AUTO_COMPLETE_DAYS = env.int("ORDERS_AUTO_COMPLETE_DAYS", default=10)
+# Delivery price of a shop that has not set one.
+ORDERS_DEFAULT_SHIPPING_RATE = env.str("ORDERS_DEFAULT_SHIPPING_RATE", default="5.00")
 
 # --- Accounts ----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

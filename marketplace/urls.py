@@ -13,6 +13,7 @@ urlpatterns = [
     path("seller/", include("marketplace.sellers.urls")),
     path("", include(("marketplace.sellers.urls.storefront", "storefront"))),
     path("", include("catalog.urls")),
+    path("", include("orders.urls")),
     path("admin/", admin.site.urls),
 ]
 

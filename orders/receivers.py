@@ -1,0 +1,1 @@
+"""What orders does when other apps (and allauth) report news."""

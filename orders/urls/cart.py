@@ -1,0 +1,3 @@
+"""cart URLs."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""checkout URLs."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""coupons URLs."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""shopper URLs."""
+
+urlpatterns: list = []
