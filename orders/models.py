@@ -514,6 +514,9 @@ class OrderLine(models.Model):
     flash_sale = models.ForeignKey(
         FlashSale, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # How many of ``quantity`` came from the flash sale (it may cover only part of the line);
+    # a cancellation gives exactly these back to the sale and the buyer's allowance.
+    flash_units = models.PositiveIntegerField(default=0, editable=False)
     title = models.CharField(_("title"), max_length=200)
     sku = models.CharField(_("SKU code"), max_length=64)
     options = models.CharField(_("options"), max_length=200, blank=True)
