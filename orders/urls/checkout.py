@@ -1,3 +1,10 @@
-"""checkout URLs."""
+"""Checkout URLs, mounted at /checkout/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from ..views import checkout
+
+urlpatterns = [
+    path("", checkout.checkout, name="checkout"),
+    path("done/<str:number>/", checkout.checkout_done, name="checkout-done"),
+]
