@@ -215,6 +215,7 @@ def _create_order(*, group: OrderGroup, position: int, shop_quote: QuotedShop, n
             variant=line.variant,
             product=line.variant.product,
             flash_sale_id=line.price.flash_sale_id if line.price.flash_units else None,
+            flash_units=line.price.flash_units,
             title=line.variant.product.title[:200],
             sku=line.variant.sku,
             options=_options_text(line.variant)[:200],
