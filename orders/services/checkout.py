@@ -59,8 +59,12 @@ def place_order(
     idempotency_key: uuid.UUID,
     expected_total: Decimal | None = None,
     now: datetime | None = None,
+    durable: bool = True,
 ) -> OrderGroup:
-    """The buyer's order group is placed and waits for payment; stock and coupons are held."""
+    """The buyer's order group is placed and waits for payment; stock and coupons are held.
+
+    ``durable=False`` only for callers already in a transaction of their own (the demo seed).
+    """
     existing = _existing_group(buyer=buyer, key=idempotency_key)
     if existing is not None:
         return existing
@@ -85,7 +89,7 @@ def place_order(
             code="total_changed",
         )
     try:
-        with transaction.atomic(durable=True):
+        with transaction.atomic(durable=durable):
             group = _create_group(
                 buyer=buyer, key=idempotency_key, quote=quote, address=address, now=now
             )
