@@ -114,6 +114,7 @@ TEMPLATES = [
                 "marketplace.core.context_processors.site",
                 "marketplace.notifications.context_processors.inbox",
                 "marketplace.sellers.context_processors.seller",
+                "orders.context_processors.cart",
             ],
         },
     },

@@ -95,10 +95,10 @@ def test_specifications_brand_and_sanitised_description(client):
     assert "<p>Good" in html
 
 
-def test_an_on_sale_product_has_a_disabled_add_to_cart_until_checkout_exists(client):
+def test_an_on_sale_product_has_an_add_to_cart_form(client):
     html = page(client, listed())
     assert 'id="not-for-sale"' not in html
-    assert "Coming soon" in html
+    assert re.search(r'<form class="buy-form cluster" id="add-to-cart" method="post"', html)
 
 
 def test_suspended_shop_product_is_shown_but_says_why_it_cannot_be_bought(client):
