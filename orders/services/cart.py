@@ -57,11 +57,20 @@ def cart_for_request(request: HttpRequest, *, create: bool = False) -> Cart | No
 
 def guest_cart_for_token(token: object) -> Cart | None:
     """A guest cart (no owner yet) by its session token; None for a malformed or stale one."""
-    try:
-        parsed = uuid.UUID(str(token))
-    except ValueError:
+    parsed = parse_token(token)
+    if parsed is None:
         return None
     return Cart.objects.filter(token=parsed, user__isnull=True).first()
+
+
+def parse_token(token: object) -> uuid.UUID | None:
+    """The session's cart token as a UUID, or None when it is missing or malformed."""
+    if not token:
+        return None
+    try:
+        return uuid.UUID(str(token))
+    except ValueError:
+        return None
 
 
 # --- Reads ---------------------------------------------------------------------------------
