@@ -3,7 +3,9 @@
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
+from . import events as order_events
 from .services.cart import adopt_guest_cart
+from .services.notices import notify_order_event
 
 
 @receiver(user_logged_in, dispatch_uid="orders_merge_guest_cart")
@@ -11,3 +13,37 @@ def merge_guest_cart_on_login(sender, request, user, **kwargs) -> None:
     """The cart kept as a guest joins the account's cart (login keeps the session's data)."""
     if request is not None and hasattr(request, "session"):
         adopt_guest_cart(request=request, user=user)
+
+
+# --- Order life cycle -> notices -------------------------------------------------------------
+# Each event of orders.events tells the buyer and the shop's owner and managers.
+
+
+@receiver(order_events.order_placed, dispatch_uid="orders_notify_placed")
+def notify_order_placed(sender, order_id: int, **kwargs) -> None:
+    notify_order_event(order_id=order_id, event="placed")
+
+
+@receiver(order_events.order_paid, dispatch_uid="orders_notify_paid")
+def notify_order_paid(sender, order_id: int, **kwargs) -> None:
+    notify_order_event(order_id=order_id, event="paid")
+
+
+@receiver(order_events.order_shipped, dispatch_uid="orders_notify_shipped")
+def notify_order_shipped(sender, order_id: int, **kwargs) -> None:
+    notify_order_event(order_id=order_id, event="shipped")
+
+
+@receiver(order_events.order_delivered, dispatch_uid="orders_notify_delivered")
+def notify_order_delivered(sender, order_id: int, **kwargs) -> None:
+    notify_order_event(order_id=order_id, event="delivered")
+
+
+@receiver(order_events.order_completed, dispatch_uid="orders_notify_completed")
+def notify_order_completed(sender, order_id: int, **kwargs) -> None:
+    notify_order_event(order_id=order_id, event="completed")
+
+
+@receiver(order_events.order_cancelled, dispatch_uid="orders_notify_cancelled")
+def notify_order_cancelled(sender, order_id: int, initiator: str = "", **kwargs) -> None:
+    notify_order_event(order_id=order_id, event="cancelled", initiator=initiator)
