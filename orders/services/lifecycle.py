@@ -102,7 +102,8 @@ def mark_paid(*, group: OrderGroup, by: Any = None, reference: str = "") -> Orde
     """The group and every order of it still waiting are paid; a second call changes nothing.
 
     Orders the timeout cancelled meanwhile stay cancelled (payments charges or refunds only
-    ``selectors.amount_due``); a group that is cancelled as a whole is refused with ``group_cancelled``.
+    ``selectors.amount_due``); a group that is cancelled as a whole is refused with
+    ``group_cancelled``.
     """
     with transaction.atomic(durable=True):
         group = OrderGroup.objects.select_for_update().get(pk=group.pk)
