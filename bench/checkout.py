@@ -6,8 +6,9 @@ take part), and place the order group (two orders, stock taken, coupon use recor
 transaction. The set-up (shops, SKUs, buyers with addresses) is not timed.
 
     createdb -h 127.0.0.1 -U postgres mp_checkout_bench
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mp_checkout_bench .venv/bin/python manage.py migrate
-    DATABASE_URL=... .venv/bin/python bench/checkout.py --orders 2000 --processes 2
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/mp_checkout_bench
+    .venv/bin/python manage.py migrate
+    .venv/bin/python bench/checkout.py --orders 2000 --processes 2
 
 Prints orders per second and the latency percentiles of one checkout (add to cart + place).
 """
@@ -45,8 +46,14 @@ def prepare(*, buyers: int, tag: str) -> dict:
     from catalog.services.inventory import receive_stock
     from marketplace.accounts.models import Address, User
     from marketplace.sellers.models import Merchant, SellerKind, Shop
-    from orders.models import Coupon, CouponClaim, CouponKind, Promotion, PromotionKind
-    from orders.models import PromotionTier
+    from orders.models import (
+        Coupon,
+        CouponClaim,
+        CouponKind,
+        Promotion,
+        PromotionKind,
+        PromotionTier,
+    )
 
     now = timezone.now()
     category, _ = Category.objects.get_or_create(slug=f"bench-{tag}", defaults={"name": "Bench"})
@@ -117,13 +124,15 @@ def worker(args: tuple[list[int], list[int], int, int]) -> list[float]:
     setup_django()
     from django.db import connection
 
+    from catalog.models import Variant
     from marketplace.accounts.models import Address, User
     from orders.models import Cart
     from orders.services.cart import active_pairs, add_to_cart, remove_variants
     from orders.services.checkout import place_order
-    from catalog.models import Variant
 
-    variants = {v.pk: v for v in Variant.objects.select_related("product").filter(pk__in=variant_ids)}
+    variants = {
+        v.pk: v for v in Variant.objects.select_related("product").filter(pk__in=variant_ids)
+    }
     half = len(variant_ids) // 2
     timings = []
     for i in range(count):

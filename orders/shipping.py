@@ -34,7 +34,10 @@ def flat_rate_options(
     *, shop: Shop, lines: Sequence[Any] = (), address: Any = None
 ) -> list[DeliveryOption]:
     """The shop's flat rate (and express rate if it has one), whatever the weight or address."""
-    rate = ShippingRate.objects.filter(shop=shop).first()
+    try:
+        rate: ShippingRate | None = shop.shipping_rate  # loaded with the shop by the cart's quote
+    except ShippingRate.DoesNotExist:
+        rate = None
     flat = rate.flat_rate if rate else Decimal(settings.ORDERS_DEFAULT_SHIPPING_RATE)
     options = [DeliveryOption("standard", _("Standard delivery"), flat, _("3-5 days"))]
     if rate and rate.express_rate is not None:

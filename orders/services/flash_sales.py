@@ -34,7 +34,17 @@ from .promotions import (
 )
 
 
-def _check_flash_terms(
+def check_flash_price(*, variant: Variant, price: Decimal) -> None:
+    check_positive(price, _("The flash price must be more than 0."), "bad_price")
+    if price >= variant.price:
+        raise PromotionError(
+            _("The flash price must be below the normal price (%(price)s).")
+            % {"price": variant.price},
+            code="price_not_lower",
+        )
+
+
+def check_flash_sale_terms(
     *,
     variant: Variant,
     price: Decimal,
@@ -45,13 +55,7 @@ def _check_flash_terms(
     is_new: bool,
 ) -> None:
     check_window(starts_at=starts_at, ends_at=ends_at, is_new=is_new)
-    check_positive(price, _("The flash price must be more than 0."), "bad_price")
-    if price >= variant.price:
-        raise PromotionError(
-            _("The flash price must be below the normal price (%(price)s).")
-            % {"price": variant.price},
-            code="price_not_lower",
-        )
+    check_flash_price(variant=variant, price=price)
     if quantity < 1:
         raise PromotionError(_("Set aside at least 1 unit."), code="bad_quantity")
     if quantity > variant.stock:
@@ -63,7 +67,7 @@ def _check_flash_terms(
         raise PromotionError(_("Each shopper may buy at least 1."), code="bad_limit")
 
 
-def _check_no_overlap(
+def check_no_overlap(
     *, variant: Variant, starts_at: datetime, ends_at: datetime, exclude_pk: int | None
 ) -> None:
     overlapping = FlashSale.objects.filter(
@@ -99,7 +103,7 @@ def create_flash_sale(
         )
         if locked is None or not locked.is_active:
             raise PromotionError(_("Choose one of your shop's SKUs on sale."), code="bad_variant")
-        _check_flash_terms(
+        check_flash_sale_terms(
             variant=locked,
             price=price,
             quantity=quantity,
@@ -108,7 +112,7 @@ def create_flash_sale(
             ends_at=ends_at,
             is_new=True,
         )
-        _check_no_overlap(variant=locked, starts_at=starts_at, ends_at=ends_at, exclude_pk=None)
+        check_no_overlap(variant=locked, starts_at=starts_at, ends_at=ends_at, exclude_pk=None)
         return FlashSale.objects.create(
             shop=shop,
             variant=locked,
@@ -143,7 +147,7 @@ def update_flash_sale(
             raise PromotionError(
                 _("A flash sale that has started can only be ended."), code="flash_started"
             )
-        _check_flash_terms(
+        check_flash_sale_terms(
             variant=variant,
             price=price,
             quantity=quantity,
@@ -152,7 +156,7 @@ def update_flash_sale(
             ends_at=ends_at,
             is_new=True,
         )
-        _check_no_overlap(
+        check_no_overlap(
             variant=variant, starts_at=starts_at, ends_at=ends_at, exclude_pk=locked.pk
         )
         locked.name = name.strip()

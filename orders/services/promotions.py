@@ -337,17 +337,21 @@ def end_promotion(*, promotion: Promotion, by: Any) -> Promotion:
 # --- Delivery prices --------------------------------------------------------------------------
 
 
-def set_shipping_rate(
-    *, shop: Shop, flat_rate: Decimal, express_rate: Decimal | None = None, by: Any
-) -> ShippingRate:
-    """The shop charges ``flat_rate`` per order (and offers express at ``express_rate``)."""
-    check_can_manage_promotions(shop=shop, by=by)
+def check_shipping_rates(*, flat_rate: Decimal | None, express_rate: Decimal | None) -> None:
     if flat_rate is None or flat_rate < 0:
         raise PromotionError(_("The delivery price cannot be negative."), code="bad_rate")
     if express_rate is not None and express_rate < flat_rate:
         raise PromotionError(
             _("Express delivery cannot cost less than standard delivery."), code="bad_express"
         )
+
+
+def set_shipping_rate(
+    *, shop: Shop, flat_rate: Decimal, express_rate: Decimal | None = None, by: Any
+) -> ShippingRate:
+    """The shop charges ``flat_rate`` per order (and offers express at ``express_rate``)."""
+    check_can_manage_promotions(shop=shop, by=by)
+    check_shipping_rates(flat_rate=flat_rate, express_rate=express_rate)
     rate, _created = ShippingRate.objects.update_or_create(
         shop=shop,
         defaults={

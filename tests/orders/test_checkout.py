@@ -163,9 +163,7 @@ def test_a_platform_coupon_is_split_across_the_shops_to_the_cent(buyer, address)
     group = place(buyer, address, [(v.pk, 1) for v in lines], coupon_codes=["plat10"])
 
     shares = sorted(
-        OrderDiscount.objects.filter(source=DiscountSource.COUPON).values_list(
-            "amount", flat=True
-        )
+        OrderDiscount.objects.filter(source=DiscountSource.COUPON).values_list("amount", flat=True)
     )
     assert shares == [Decimal("3.33"), Decimal("3.33"), Decimal("3.34")]
     assert all(
