@@ -22,6 +22,7 @@ from ..services.coupons import (
     claim_coupon,
     claimable_coupon_or_404,
     coupon_wallet,
+    is_used_up,
 )
 
 
@@ -49,16 +50,22 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponse(status=204, headers={"HX-Redirect": login.url})
         return login
     coupon = claimable_coupon_or_404(pk=pk)
+    # Claiming again is harmless (the service returns the claim already there), but the shopper
+    # is told it was already theirs rather than that it was just claimed.
+    had_it = coupon.claims.filter(user=request.user).exists()
     error = ""
     try:
         claim_coupon(coupon=coupon, user=request.user)
     except PromotionError as refused:
         error = refused.message
     if request.htmx:  # type: ignore[attr-defined]
+        coupon.is_used_up = is_used_up(coupon)  # type: ignore[attr-defined]
         context = {"coupon": coupon, "is_claimed": not error, "error": error, "next": back}
         return render(request, "orders/coupons/_claim_button.html", context)
     if error:
         messages.error(request, error)
+    elif had_it:
+        messages.info(request, _("You already have this coupon: it is in My coupons."))
     else:
         messages.success(request, _("Coupon claimed: it is waiting in My coupons."))
     return redirect(back)
