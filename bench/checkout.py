@@ -5,6 +5,7 @@ in the cart, price it with the promotions engine (a running 滿減 promotion and
 take part), and place the order group (two orders, stock taken, coupon use recorded) in one
 transaction. The set-up (shops, SKUs, buyers with addresses) is not timed.
 
+    dropdb -h 127.0.0.1 -U postgres --if-exists mp_checkout_bench  # a fresh database each run
     createdb -h 127.0.0.1 -U postgres mp_checkout_bench
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/mp_checkout_bench
     .venv/bin/python manage.py migrate
@@ -45,7 +46,6 @@ def prepare(*, buyers: int, tag: str) -> dict:
     from catalog.models import Category, Product, ProductStatus, Variant
     from catalog.services.inventory import receive_stock
     from marketplace.accounts.models import Address, User
-    from marketplace.sellers.models import Merchant, SellerKind, Shop
     from orders.models import (
         Coupon,
         CouponClaim,
@@ -54,17 +54,13 @@ def prepare(*, buyers: int, tag: str) -> dict:
         PromotionKind,
         PromotionTier,
     )
+    from tests.sellers.factories import ShopFactory
 
     now = timezone.now()
     category, _ = Category.objects.get_or_create(slug=f"bench-{tag}", defaults={"name": "Bench"})
     variants = []
     for s in range(2):
-        merchant = Merchant.objects.create(
-            legal_name=f"Bench {tag} {s}", seller_kind=SellerKind.BUSINESS, merchant_type="company"
-        )
-        shop = Shop.objects.create(
-            merchant=merchant, name=f"Bench {tag} {s}", slug=f"bench-{tag}-{s}", kind="B2C"
-        )
+        shop = ShopFactory(name=f"Bench {tag} {s}")  # an approved merchant's open shop
         promotion = Promotion.objects.create(
             shop=shop,
             name="滿100減10",
@@ -100,7 +96,7 @@ def prepare(*, buyers: int, tag: str) -> dict:
         funded_by="platform",
     )
     users = User.objects.bulk_create(
-        User(email=f"bench-{tag}-{i}@example.com", username=f"bench-{tag}-{i}")
+        User(email=f"bench-{tag}-{i}@example.com")
         for i in range(buyers)
     )
     Address.objects.bulk_create(

@@ -194,6 +194,7 @@ CELERY_QUEUE_NAMES = ("default", "notifications", "tracking", "reports")
 CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in CELERY_QUEUE_NAMES]
 CELERY_TASK_ROUTES = {
     "marketplace.notifications.tasks.*": {"queue": "notifications"},
+    "orders.tasks.send_order_notices": {"queue": "notifications"},
     "analytics.tasks.*": {"queue": "reports"},
 }
 CELERY_BEAT_SCHEDULE = {
@@ -248,7 +249,9 @@ PRODUCT_IMAGE_MAX_UPLOAD_BYTES = env.int("PRODUCT_IMAGE_MAX_UPLOAD_BYTES", defau
 # --- Orders ------------------------------------------------------------------------------------
 # The function that offers each shop's delivery options and prices at checkout (dotted path);
 # logistics replaces the flat rate per shop with zones and weights.
-ORDERS_SHIPPING_QUOTE = env.str("ORDERS_SHIPPING_QUOTE", default="orders.shipping.flat_rate_options")
+ORDERS_SHIPPING_QUOTE = env.str(
+    "ORDERS_SHIPPING_QUOTE", default="orders.shipping.flat_rate_options"
+)
 # Unpaid orders are cancelled after this many minutes (fewer when they hold flash-sale units).
 ORDERS_PAYMENT_TIMEOUT_MINUTES = env.int("ORDERS_PAYMENT_TIMEOUT_MINUTES", default=30)
 ORDERS_FLASH_PAYMENT_TIMEOUT_MINUTES = env.int("ORDERS_FLASH_PAYMENT_TIMEOUT_MINUTES", default=15)

@@ -1,13 +1,15 @@
 """Celery tasks of orders; each calls one service and is safe to run twice (or at once).
 
 Beat runs ``expire_unpaid_orders`` every minute and ``complete_delivered_orders`` hourly
-(``CELERY_BEAT_SCHEDULE`` in settings).
+(``CELERY_BEAT_SCHEDULE`` in settings); ``send_order_notices`` is queued through the outbox by
+``orders.receivers`` for each order event.
 """
 
 from celery import shared_task
 from django.utils import timezone
 
 from .services import lifecycle
+from .services.notices import notify_order_event
 
 
 @shared_task
@@ -18,3 +20,8 @@ def expire_unpaid_orders() -> int:
 @shared_task
 def complete_delivered_orders() -> int:
     return lifecycle.complete_delivered_orders(now=timezone.now())
+
+
+@shared_task
+def send_order_notices(*, order_id: int, event: str, initiator: str = "") -> None:
+    notify_order_event(order_id=order_id, event=event, initiator=initiator)

@@ -46,3 +46,20 @@ def client_as(db):
         return client
 
     return make
+
+
+@pytest.fixture
+def run_outbox(db):
+    """run_outbox() -> how many waiting outbox tasks ran, here and now, as a worker would run
+    them (the real task code through ``outbox.process_message``), oldest first."""
+    from marketplace.notifications import outbox
+    from marketplace.notifications.models import OutboxMessage
+
+    def run() -> int:
+        waiting = OutboxMessage.objects.filter(processed_at__isnull=True).order_by("created_at")
+        return sum(
+            outbox.process_message(message_id=message_id)
+            for message_id in list(waiting.values_list("pk", flat=True))
+        )
+
+    return run
