@@ -267,7 +267,7 @@ def test_the_buyer_never_sees_the_sellers_note(client_as):
 
 
 def test_the_owner_ships_a_paid_order_and_the_buyer_is_told(
-    client_as, django_capture_on_commit_callbacks
+    client_as, django_capture_on_commit_callbacks, run_outbox
 ):
     order = placed_order(status=OrderStatus.PAID)
     owner = owner_of(order.shop)
@@ -287,6 +287,7 @@ def test_the_owner_ships_a_paid_order_and_the_buyer_is_told(
     assert order.shipped_at is not None
     change = history_of(order).get()
     assert (change.to_status, change.by_id) == (OrderStatus.SHIPPED, owner.pk)
+    assert run_outbox() == 1  # the worker writes the notices
     notice = Notification.objects.get(user=order.buyer)
     assert notice.kind == "order_shipped"
     assert notice.url == reverse("orders:detail", kwargs={"number": order.number})
@@ -306,7 +307,7 @@ def test_the_owner_ships_a_paid_order_and_the_buyer_is_told(
     ids=["no-carrier", "no-tracking", "blank-carrier", "tracking-too-long"],
 )
 def test_shipping_without_a_proper_carrier_and_tracking_number_is_refused(
-    client_as, django_capture_on_commit_callbacks, data, message
+    client_as, django_capture_on_commit_callbacks, run_outbox, data, message
 ):
     order = placed_order(status=OrderStatus.PAID)
     before = snapshot(order)
@@ -317,14 +318,14 @@ def test_shipping_without_a_proper_carrier_and_tracking_number_is_refused(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert snapshot(order) == before
-    assert callbacks == [] and not Notification.objects.exists()
+    assert callbacks == [] and run_outbox() == 0 and not Notification.objects.exists()
 
 
 @pytest.mark.parametrize(
     "status", [OrderStatus.PENDING_PAYMENT, OrderStatus.SHIPPED, OrderStatus.CANCELLED]
 )
 def test_shipping_an_order_not_waiting_to_ship_is_refused_with_a_message(
-    client_as, django_capture_on_commit_callbacks, status
+    client_as, django_capture_on_commit_callbacks, run_outbox, status
 ):
     order = placed_order(status=status)
     before = snapshot(order)
@@ -335,7 +336,7 @@ def test_shipping_an_order_not_waiting_to_ship_is_refused_with_a_message(
     assert response.status_code == 400
     assert "Only a paid order waiting to ship can be shipped." in response.content.decode()
     assert snapshot(order) == before
-    assert callbacks == [] and not Notification.objects.exists()
+    assert callbacks == [] and run_outbox() == 0 and not Notification.objects.exists()
 
 
 def test_shipping_twice_keeps_the_first_shipment(client_as):
@@ -357,7 +358,9 @@ def test_shipping_twice_keeps_the_first_shipment(client_as):
 # --- Marking delivered -----------------------------------------------------------------------
 
 
-def test_the_owner_marks_a_shipped_order_delivered(client_as, django_capture_on_commit_callbacks):
+def test_the_owner_marks_a_shipped_order_delivered(
+    client_as, django_capture_on_commit_callbacks, run_outbox
+):
     order = placed_order(status=OrderStatus.SHIPPED)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -370,6 +373,7 @@ def test_the_owner_marks_a_shipped_order_delivered(client_as, django_capture_on_
     order.refresh_from_db()
     assert order.status == OrderStatus.DELIVERED and order.delivered_at is not None
     assert history_of(order).get().to_status == OrderStatus.DELIVERED
+    assert run_outbox() == 1
     assert Notification.objects.get(user=order.buyer).kind == "order_delivered"
     assert url("seller-order-deliver", order) not in response.content.decode()
 
@@ -450,7 +454,7 @@ ORDER_PAGES = [
 @pytest.mark.parametrize("method, name, data", ORDER_PAGES, ids=[p[1] for p in ORDER_PAGES])
 @pytest.mark.parametrize("status", [OrderStatus.PAID, OrderStatus.SHIPPED])
 def test_another_shops_people_get_a_404_and_change_nothing(
-    client_as, django_capture_on_commit_callbacks, role, method, name, data, status
+    client_as, django_capture_on_commit_callbacks, run_outbox, role, method, name, data, status
 ):
     order = placed_order(status=status)
     other_shop = ShopFactory()
@@ -462,7 +466,7 @@ def test_another_shops_people_get_a_404_and_change_nothing(
 
     assert response.status_code == 404
     assert snapshot(order) == before
-    assert callbacks == [] and not Notification.objects.exists()
+    assert callbacks == [] and run_outbox() == 0 and not Notification.objects.exists()
 
 
 def test_another_shops_owner_does_not_see_the_order_in_their_list(client_as):
