@@ -99,8 +99,12 @@ class _Choices:
         )
         self.address_choice = data.get("address") or (str(default.pk) if default else NEW_ADDRESS)
         wants_new = self.address_choice == NEW_ADDRESS
+        # Its fields are required only when "a new address" is chosen, which the server checks:
+        # ``required`` in the page would stop the browser sending the form for a saved address.
         self.address_form = AddressForm(
-            data if (wants_new and data.get("action") == "place") else None, prefix="new"
+            data if (wants_new and data.get("action") == "place") else None,
+            prefix="new",
+            use_required_attribute=False,
         )
         self.expected_total = _decimal(data.get("expected_total"))
 
