@@ -378,8 +378,10 @@ def _offers(
     *, shop_ids: list[int], user: Any, now: datetime, codes: Sequence[str], currency: str
 ) -> tuple[list[PromotionRule], list[CouponRule], list[tuple[str, str]]]:
     """The promotions in force for these shops and the platform, the coupons the buyer may use
-    (claimed or typed), and the typed codes that cannot be used, with why."""
-    if not shop_ids:
+    (claimed or typed), and the typed codes that cannot be used, with why. Typed codes are
+    answered even when nothing in the cart can be bought."""
+    typed = list(dict.fromkeys(code for code in map(normalise_code, codes) if code))
+    if not shop_ids and not typed:
         return [], [], []
     promotions = (
         Promotion.objects.filter(
@@ -392,9 +394,8 @@ def _offers(
         .prefetch_related("tiers", _ids("categories"), _ids("products"))
         .order_by("pk")
     )
-    rules = [_promotion_rule(promotion) for promotion in promotions]
+    rules = [_promotion_rule(promotion) for promotion in promotions] if shop_ids else []
 
-    typed = list(dict.fromkeys(code for code in map(normalise_code, codes) if code))
     wallet = Q(pk__in=[])
     if user is not None:
         claimed = CouponClaim.objects.filter(coupon=OuterRef("pk"), user=user)
