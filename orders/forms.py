@@ -158,7 +158,7 @@ class PromotionForm(_ScopedOfferForm):
     percent = forms.DecimalField(
         label=_("Percentage off"),
         required=False,
-        help_text=_("Percentage off and member price: e.g. 15 for 15 % off."),
+        help_text=_("Percentage off and member price: e.g. 15 for 15 percent off."),
         **PERCENT,
     )
     amount = forms.DecimalField(

@@ -888,20 +888,10 @@ def test_the_section_tabs_mark_the_current_page(owner_client, url, label):
     assert current == [label]
 
 
-SIDE_NAV_BUG = (
-    "sellers/dashboard/base.html compares view|slice:':24' with 'orders:seller-promotion' "
-    "(23 characters), so the Promotions menu entry is never marked current"
-)
-
-
 @pytest.mark.parametrize(
     ("url", "label"),
     [
-        pytest.param(
-            PROMOTIONS,
-            "Promotions",
-            marks=pytest.mark.xfail(strict=True, reason=SIDE_NAV_BUG),
-        ),
+        (PROMOTIONS, "Promotions"),
         (COUPONS, "Coupons"),
         (FLASH_SALES, "Flash sales"),
         (SHIPPING, "Delivery prices"),
