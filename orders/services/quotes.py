@@ -398,10 +398,9 @@ def _offers(
 
     wallet = Q(pk__in=[])
     if user is not None:
+        # A claimed coupon is the shopper's: it stays usable if the shop later hides it.
         claimed = CouponClaim.objects.filter(coupon=OuterRef("pk"), user=user)
-        wallet = Q(
-            Exists(claimed), is_public=True, is_active=True, starts_at__lte=now, ends_at__gt=now
-        )
+        wallet = Q(Exists(claimed), is_active=True, starts_at__lte=now, ends_at__gt=now)
     found = (
         Coupon.objects.annotate(upper_code=Upper("code"), used_by_buyer=_uses_by(user))
         .filter(wallet | Q(upper_code__in=typed))

@@ -700,3 +700,15 @@ def test_a_quote_takes_a_fixed_handful_of_queries(user, django_assert_max_num_qu
             _ = [line.variant.product.shop.name, line.variant.product.category.parent]
             _ = [list(line.variant.price_tiers.all()), list(line.variant.options.all())]
             _ = list(line.variant.product.images.all())
+
+
+def test_a_claimed_coupon_stays_usable_after_the_shop_hides_it(user):
+    variant = VariantFactory(price=D("50.00"), stock=5)
+    coupon = CouponFactory(shop=variant.product.shop, amount=D("5.00"), min_spend=D("0"))
+    claimed(coupon, user)
+    coupon.is_public = False  # the shop stops showing it
+    coupon.save()
+
+    quote = quote_lines(pairs=[(variant.pk, 1)], user=user)
+
+    assert [d.coupon_id for d in quote.shops[0].price.discounts] == [coupon.pk]
