@@ -98,14 +98,17 @@ def can_confirm_receipt(*, order: Order) -> bool:
 # --- Paying ----------------------------------------------------------------------------------
 
 
-def mark_paid(*, group: OrderGroup, by: Any = None, reference: str = "") -> OrderGroup:
+def mark_paid(
+    *, group: OrderGroup, by: Any = None, reference: str = "", durable: bool = True
+) -> OrderGroup:
     """The group and every order of it still waiting are paid; a second call changes nothing.
 
     Orders the timeout cancelled meanwhile stay cancelled (payments charges or refunds only
     ``selectors.amount_due``); a group that is cancelled as a whole is refused with
-    ``group_cancelled``.
+    ``group_cancelled``. ``durable=False`` only for callers already in a transaction of their
+    own (the demo seed).
     """
-    with transaction.atomic(durable=True):
+    with transaction.atomic(durable=durable):
         group = OrderGroup.objects.select_for_update().get(pk=group.pk)
         if group.status == GroupStatus.PAID:
             return group
@@ -279,12 +282,15 @@ def _check_no_after_sales(order: Order) -> None:
 # --- Cancelling ------------------------------------------------------------------------------
 
 
-def cancel_order(*, order: Order, by: Any, reason: str, initiator: str) -> Order:
+def cancel_order(
+    *, order: Order, by: Any, reason: str, initiator: str, durable: bool = True
+) -> Order:
     """The order is cancelled and its stock, flash-sale units and allowance are back, once; when
     every order of the group is cancelled, the group is too and its coupon uses are given back.
 
     ``initiator``: "buyer" (their own order, before shipping), "timeout" (unpaid past the
     deadline, ``by=None``) or "staff" (any order before shipping). Returns the fresh order.
+    ``durable=False`` only for callers already in a transaction of their own (the demo seed).
     """
     if initiator not in INITIATORS:
         raise OrderError(_("Unknown cancellation."), code="initiator")
@@ -293,7 +299,7 @@ def cancel_order(*, order: Order, by: Any, reason: str, initiator: str) -> Order
         reason = _("Not paid in time.")
     if not reason:
         raise OrderError(_("Say why the order is cancelled."), code="reason_required")
-    with transaction.atomic(durable=True):
+    with transaction.atomic(durable=durable):
         group = OrderGroup.objects.select_for_update().get(pk=order.group_id)
         order = Order.objects.select_for_update().get(pk=order.pk)
         now = timezone.now()
