@@ -5,7 +5,6 @@ in the cart, price it with the promotions engine (a running 滿減 promotion and
 take part), and place the order group (two orders, stock taken, coupon use recorded) in one
 transaction. The set-up (shops, SKUs, buyers with addresses) is not timed.
 
-    dropdb -h 127.0.0.1 -U postgres --if-exists mp_checkout_bench  # a fresh database each run
     createdb -h 127.0.0.1 -U postgres mp_checkout_bench
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/mp_checkout_bench
     .venv/bin/python manage.py migrate
@@ -54,7 +53,11 @@ def prepare(*, buyers: int, tag: str) -> dict:
         PromotionKind,
         PromotionTier,
     )
-    from tests.sellers.factories import ShopFactory
+    from tests.accounts.factories import UserFactory
+    from tests.sellers.factories import MerchantApplicationFactory, MerchantFactory, ShopFactory
+
+    for made in (UserFactory, MerchantApplicationFactory, MerchantFactory):
+        made.reset_sequence(int(tag, 16))  # unique names and e-mails on a reused database
 
     now = timezone.now()
     category, _ = Category.objects.get_or_create(slug=f"bench-{tag}", defaults={"name": "Bench"})

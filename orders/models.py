@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category, Product, Variant
@@ -567,7 +568,10 @@ class OrderDiscount(models.Model):
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(amount=models.F("shop_funded") + models.F("platform_funded")),
+                # Rounded: SQLite (the embedded default) adds decimals as floating point.
+                condition=Q(
+                    amount=Round(models.F("shop_funded") + models.F("platform_funded"), 2)
+                ),
                 name="orders_discount_funded",
             )
         ]

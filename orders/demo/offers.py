@@ -197,14 +197,14 @@ def _promotions(
             ),
         ),
         (
-            # The platform's, across shops. Paid by the platform alone: a shared discount is
-            # split into cents that SQLite (the database of ``make run``) cannot add up exactly.
+            # The platform's, across shops (跨店滿減), its cost shared with the shops.
             None,
             PromotionTerms(
                 name=PLATFORM_SPEND_THRESHOLD,
                 kind=PromotionKind.SPEND_THRESHOLD,
                 tiers=[(Decimal("1000"), Decimal("100")), (Decimal("2000"), Decimal("250"))],
-                funded_by=FundedBy.PLATFORM,
+                funded_by=FundedBy.SHARED,
+                platform_share_percent=Decimal("60"),
                 starts_at=start,
                 ends_at=end,
             ),

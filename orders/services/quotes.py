@@ -196,6 +196,14 @@ def _variants(ids: list[int]) -> dict[int, Variant]:
             "image", "product__shop__shipping_rate", "product__category__parent__parent"
         )
         .prefetch_related(tiers, images, options)
+        # Long texts no price needs: reading them costs more than the rest of the row.
+        .defer(
+            "product__description",
+            "product__search_document",
+            "product__search_vector",
+            "product__shop__introduction",
+            "product__shop__announcement",
+        )
     )
     return {variant.pk: variant for variant in found}
 
