@@ -569,9 +569,7 @@ class OrderDiscount(models.Model):
         constraints = [
             models.CheckConstraint(
                 # Rounded: SQLite (the embedded default) adds decimals as floating point.
-                condition=Q(
-                    amount=Round(models.F("shop_funded") + models.F("platform_funded"), 2)
-                ),
+                condition=Q(amount=Round(models.F("shop_funded") + models.F("platform_funded"), 2)),
                 name="orders_discount_funded",
             )
         ]
