@@ -99,8 +99,7 @@ def prepare(*, buyers: int, tag: str) -> dict:
         funded_by="platform",
     )
     users = User.objects.bulk_create(
-        User(email=f"bench-{tag}-{i}@example.com")
-        for i in range(buyers)
+        User(email=f"bench-{tag}-{i}@example.com") for i in range(buyers)
     )
     Address.objects.bulk_create(
         Address(
