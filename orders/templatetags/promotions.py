@@ -36,7 +36,14 @@ def coupon_strip(
     ``show_empty`` (the storefront's coupon block says so)."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    coupons = coupons_for_display(shop=shop, product=product, user=user)
+    # A storefront may hold several coupon blocks: the request reads the coupons once.
+    seen = getattr(request, "_coupon_strips", {}) if request is not None else {}
+    key = (getattr(shop, "pk", None), getattr(product, "pk", None))
+    if key not in seen:
+        seen[key] = coupons_for_display(shop=shop, product=product, user=user)
+        if request is not None:
+            request._coupon_strips = seen
+    coupons = seen[key]
     return {
         "coupons": coupons,
         "show_empty": show_empty,
