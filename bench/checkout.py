@@ -163,8 +163,9 @@ def main() -> None:
     data = prepare(buyers=options.buyers, tag=tag)
     connection.close()
     per_process = options.orders // options.processes
+    # Each process has its own buyers (a shopper checks out one cart at a time).
     jobs = [
-        (data["buyers"], data["variants"], per_process, p * per_process)
+        (data["buyers"][p :: options.processes], data["variants"], per_process, p * per_process)
         for p in range(options.processes)
     ]
     started = time.perf_counter()

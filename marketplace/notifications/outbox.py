@@ -47,27 +47,40 @@ def enqueue(*, task: Task | str, queue: str | None = None, **kwargs: Any) -> Out
     message = OutboxMessage.objects.create(
         task_name=task_name, kwargs=kwargs, queue=queue or _routed_queue(task_name)
     )
-    message_id = message.pk
+    message_id, message_queue = message.pk, message.queue
     # robust: whatever goes wrong after the commit, the caller's response still goes out.
-    transaction.on_commit(lambda: publish(message_id), robust=True)
+    transaction.on_commit(lambda: publish(message_id, queue=message_queue), robust=True)
     return message
 
 
-def publish(message_id: uuid.UUID | str, *, connection: Connection | None = None) -> bool:
+def publish(
+    message_id: uuid.UUID | str, *, queue: str | None = None, connection: Connection | None = None
+) -> bool:
     """The broker holds a message asking a worker to process the row; False if it is unreachable.
 
-    The broker URL is read from settings at call time (a new short-lived connection, or the one
-    passed in), and the publish retry policy in settings is short, so a down broker costs the
-    caller a fraction of a second and leaves the row for ``sweep_outbox()``.
+    The broker URL is read from settings at call time. The app's own broker is reached through
+    Celery's pool of producers (a checkout must not pay for a new connection and queue
+    declaration per message); any other URL gets a new short-lived connection, or the one passed
+    in. The publish retry policy in settings is short, so a down broker costs the caller a
+    fraction of a second and leaves the row for ``sweep_outbox()``.
     """
-    queue = OutboxMessage.objects.filter(pk=message_id).values_list("queue", flat=True).first()
+    if queue is None:
+        queue = OutboxMessage.objects.filter(pk=message_id).values_list("queue", flat=True).first()
     if queue is None:
         logger.warning("Outbox message %s does not exist; nothing to publish.", message_id)
         return False
-    if connection is None:
-        with current_app.connection_for_write(settings.CELERY_BROKER_URL) as own_connection:
-            return _send(message_id, queue=queue, connection=own_connection)
-    return _send(message_id, queue=queue, connection=connection)
+    if connection is not None:
+        return _send(message_id, queue=queue, connection=connection)
+    url = settings.CELERY_BROKER_URL
+    if url == current_app.conf.broker_url:
+        try:
+            with current_app.producer_or_acquire() as producer:
+                return _send(message_id, queue=queue, producer=producer)
+        except OperationalError as error:  # acquiring the pooled connection itself failed
+            _log_unreachable(message_id, error)
+            return False
+    with current_app.connection_for_write(url) as own_connection:
+        return _send(message_id, queue=queue, connection=own_connection)
 
 
 def process_message(*, message_id: uuid.UUID | str, now: datetime | None = None) -> bool:
@@ -144,20 +157,34 @@ def sweep_outbox(*, now: datetime | None = None) -> int:
     return sent
 
 
-def _send(message_id: uuid.UUID | str, *, queue: str, connection: Connection) -> bool:
+def _send(
+    message_id: uuid.UUID | str,
+    *,
+    queue: str,
+    connection: Connection | None = None,
+    producer: Any = None,
+) -> bool:
     try:
         current_app.send_task(
-            PROCESS_TASK, args=[str(message_id)], queue=queue, connection=connection
+            PROCESS_TASK,
+            args=[str(message_id)],
+            queue=queue,
+            connection=connection,
+            producer=producer,
         )
     except OperationalError as error:  # kombu wraps every transport's connection errors in it
-        logger.warning(
-            "Broker unreachable; outbox message %s stays for the sweeper (%s).", message_id, error
-        )
+        _log_unreachable(message_id, error)
         return False
     OutboxMessage.objects.filter(pk=message_id).update(
         published_at=timezone.now(), publish_count=F("publish_count") + 1
     )
     return True
+
+
+def _log_unreachable(message_id: uuid.UUID | str, error: BaseException) -> None:
+    logger.warning(
+        "Broker unreachable; outbox message %s stays for the sweeper (%s).", message_id, error
+    )
 
 
 def _is_registered(task_name: str) -> bool:

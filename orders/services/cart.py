@@ -261,7 +261,10 @@ def remove_variants(*, cart: Cart, variant_ids: Iterable[int]) -> None:
     """The cart's lines of these SKUs are gone (checkout ordered them); saved ones stay."""
     ids = list(variant_ids)
     if ids:
-        CartLine.objects.filter(cart=cart, variant_id__in=ids, is_saved_for_later=False).delete()
+        with transaction.atomic():
+            _lock(cart)  # like every change, so a change in another tab never meets a lost line
+            lines = CartLine.objects.filter(cart=cart, variant_id__in=ids, is_saved_for_later=False)
+            lines.delete()
 
 
 def merge_carts(*, guest: Cart, into: Cart) -> Cart:

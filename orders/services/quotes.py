@@ -14,7 +14,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce, Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +49,8 @@ from ..models import (
     FlashSale,
     FlashSaleAllocation,
     Promotion,
+    PromotionKind,
+    Scope,
 )
 from ..pricing import (
     Buyer,
@@ -391,18 +403,16 @@ def _offers(
     typed = list(dict.fromkeys(code for code in map(normalise_code, codes) if code))
     if not shop_ids and not typed:
         return [], [], []
-    promotions = (
-        Promotion.objects.filter(
-            Q(shop_id__in=shop_ids) | Q(shop__isnull=True),
-            is_active=True,
-            starts_at__lte=now,
-            ends_at__gt=now,
-            currency=currency,
-        )
-        .prefetch_related("tiers", _ids("categories"), _ids("products"))
-        .order_by("pk")
-    )
-    rules = [_promotion_rule(promotion) for promotion in promotions] if shop_ids else []
+    promotions = Promotion.objects.filter(
+        Q(shop_id__in=shop_ids) | Q(shop__isnull=True),
+        is_active=True,
+        starts_at__lte=now,
+        ends_at__gt=now,
+        currency=currency,
+    ).order_by("pk")
+    promotions = list(promotions) if shop_ids else []
+    _load_terms(promotions)
+    rules = [_promotion_rule(promotion) for promotion in promotions]
 
     wallet = Q(pk__in=[])
     if user is not None:
@@ -413,9 +423,10 @@ def _offers(
         Coupon.objects.annotate(upper_code=Upper("code"), used_by_buyer=_uses_by(user))
         .filter(wallet | Q(upper_code__in=typed))
         .filter(Q(shop_id__in=shop_ids) | Q(shop__isnull=True) | Q(upper_code__in=typed))
-        .prefetch_related(_ids("categories"), _ids("products"))
         .order_by("pk")
     )
+    found = list(found)
+    _load_terms(found)
     coupons: list[CouponRule] = []
     unusable: list[tuple[str, str]] = []
     by_code = {}
@@ -433,6 +444,33 @@ def _offers(
         (code, _("There is no coupon with this code.")) for code in typed if code not in by_code
     )
     return rules, coupons, unusable
+
+
+def _load_terms(offers: list[Any]) -> None:
+    """Reads only what the rules use: the chosen categories or products of scoped offers and
+    the tiers of 滿減 promotions (most offers cover everything, so usually nothing)."""
+    prefetch_related_objects(
+        [offer for offer in offers if offer.scope == Scope.CATEGORIES], _ids("categories")
+    )
+    prefetch_related_objects(
+        [offer for offer in offers if offer.scope == Scope.PRODUCTS], _ids("products")
+    )
+    prefetch_related_objects(
+        [
+            offer
+            for offer in offers
+            if getattr(offer, "kind", None) == PromotionKind.SPEND_THRESHOLD
+            and isinstance(offer, Promotion)
+        ],
+        "tiers",
+    )
+
+
+def _scoped_ids(offer: Any, relation: str) -> frozenset[int]:
+    scope = Scope.CATEGORIES if relation == "categories" else Scope.PRODUCTS
+    if offer.scope != scope:
+        return frozenset()
+    return frozenset(item.pk for item in getattr(offer, relation).all())
 
 
 def _ids(relation: str) -> Prefetch:
@@ -475,11 +513,13 @@ def _promotion_rule(promotion: Promotion) -> PromotionRule:
         name=promotion.name,
         kind=promotion.kind,
         scope=promotion.scope,
-        category_ids=frozenset(category.pk for category in promotion.categories.all()),
-        product_ids=frozenset(product.pk for product in promotion.products.all()),
+        category_ids=_scoped_ids(promotion, "categories"),
+        product_ids=_scoped_ids(promotion, "products"),
         percent=promotion.percent,
         amount=promotion.amount,
-        tiers=tuple((tier.threshold, tier.discount) for tier in promotion.tiers.all()),
+        tiers=tuple((tier.threshold, tier.discount) for tier in promotion.tiers.all())
+        if promotion.kind == PromotionKind.SPEND_THRESHOLD
+        else (),
         is_repeating=promotion.is_repeating,
         threshold=promotion.threshold,
         buy_quantity=promotion.buy_quantity,
@@ -498,8 +538,8 @@ def _coupon_rule(coupon: Coupon, *, is_typed: bool) -> CouponRule:
         code=coupon.code,
         kind=coupon.kind,
         scope=coupon.scope,
-        category_ids=frozenset(category.pk for category in coupon.categories.all()),
-        product_ids=frozenset(product.pk for product in coupon.products.all()),
+        category_ids=_scoped_ids(coupon, "categories"),
+        product_ids=_scoped_ids(coupon, "products"),
         amount=coupon.amount,
         percent=coupon.percent,
         max_discount=coupon.max_discount,
