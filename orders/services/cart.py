@@ -152,8 +152,28 @@ def _check_buyable_quantity(variant: Variant, quantity: int) -> None:
         )
 
 
+FRESH_FIELDS = (
+    "product_id",
+    "sku",
+    "stock",
+    "is_active",
+    "position",
+    "product__title",
+    "product__status",
+    "product__min_order_quantity",
+    "product__shop__name",
+    "product__shop__status",
+    "product__shop__suspended_until",
+)
+
+
 def _fresh_variant(variant_id: int) -> Variant:
-    variant = Variant.objects.select_related("product__shop").filter(pk=variant_id).first()
+    variant = (
+        Variant.objects.select_related("product__shop")
+        .only(*FRESH_FIELDS)  # what the checks read; the wide joined row is costly to build
+        .filter(pk=variant_id)
+        .first()
+    )
     if variant is None:
         raise CartError(_("This item does not exist."), code="unknown_variant")
     return variant

@@ -196,6 +196,43 @@ def quote_lines(
 # --- Lines -------------------------------------------------------------------------------------
 
 
+VARIANT_FIELDS = (
+    "product_id",
+    "sku",
+    "price",
+    "stock",
+    "is_active",
+    "position",
+    "weight_grams",
+    "image_id",
+    "image__product_id",
+    "image__original",
+    "image__renditions",
+    "image__width",
+    "image__height",
+    "image__alt",
+    "image__position",
+    "product__shop_id",
+    "product__category_id",
+    "product__title",
+    "product__slug",
+    "product__status",
+    "product__status_reason",
+    "product__min_order_quantity",
+    "product__currency",
+    "product__shop__name",
+    "product__shop__slug",
+    "product__shop__kind",
+    "product__shop__status",
+    "product__shop__suspended_until",
+    "product__shop__shipping_rate__flat_rate",
+    "product__shop__shipping_rate__express_rate",
+    "product__shop__shipping_rate__currency",
+    "product__category__parent_id",
+    "product__category__parent__parent_id",
+)
+
+
 def _variants(ids: list[int]) -> dict[int, Variant]:
     images = Prefetch("product__images", queryset=ProductImage.objects.order_by("position", "pk"))
     tiers = Prefetch("price_tiers", queryset=PriceTier.objects.order_by("min_quantity"))
@@ -208,14 +245,9 @@ def _variants(ids: list[int]) -> dict[int, Variant]:
             "image", "product__shop__shipping_rate", "product__category__parent__parent"
         )
         .prefetch_related(tiers, images, options)
-        # Long texts no price needs: reading them costs more than the rest of the row.
-        .defer(
-            "product__description",
-            "product__search_document",
-            "product__search_vector",
-            "product__shop__introduction",
-            "product__shop__announcement",
-        )
+        # Only the columns pricing, checkout snapshots and the cart page read: compiling and
+        # reading the joined rows' other columns cost more than the query itself.
+        .only(*VARIANT_FIELDS)
     )
     return {variant.pk: variant for variant in found}
 
