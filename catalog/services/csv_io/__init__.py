@@ -5,7 +5,9 @@ make one product, whose own columns are read from its first row. An import check
 product's rows before it writes any, and writes each product in its own transaction, so a product
 with any bad row is not imported at all while the others are. Every problem is recorded as
 (row, column, message) for the downloadable error report. Export writes the same columns, so an
-exported file imports back unchanged. Files live in private storage; views hand them out.
+exported file imports back unchanged. Cells that a spreadsheet would run as a formula are written
+with a leading quote and read back without it (``marketplace.core.csv``). Files live in private
+storage; views hand them out.
 """
 
 import csv
@@ -19,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace.core.csv import escape_row
 from marketplace.notifications.outbox import enqueue
 from marketplace.sellers.models import Shop
 
@@ -96,10 +99,13 @@ def run_job(*, job_id: int) -> ProductJob | None:
 
 
 def error_report_csv(*, job: ProductJob) -> str:
-    """The job's problems as CSV: row, column, message."""
+    """The job's problems as CSV: row, column, message. Messages quote the merchant's cells (a
+    SKU, a price), so every cell is escaped against spreadsheet formulas."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["row", "column", "message"])
     for error in job.errors:
-        writer.writerow([error.get("row", ""), error.get("column", ""), error.get("message", "")])
+        writer.writerow(
+            escape_row([error.get("row", ""), error.get("column", ""), error.get("message", "")])
+        )
     return out.getvalue()

@@ -1,5 +1,6 @@
 """Writing a CSV export: every product of the shop, one row per variant, in the import's columns,
-so the file imports back unchanged."""
+so the file imports back unchanged. Every cell goes through ``escape_cell``, so merchant text that
+looks like a formula is not run by the spreadsheet that opens the file."""
 
 import csv
 import io
@@ -8,6 +9,7 @@ from collections.abc import Iterator
 
 from django.core.files.base import ContentFile
 
+from marketplace.core.csv import escape_cell
 from marketplace.sellers.models import Shop
 
 from ...models import Product, ProductAttributeValue, ProductJob
@@ -72,7 +74,7 @@ def export_products(*, job: ProductJob) -> ProductJob:
     writer = csv.DictWriter(out, fieldnames=COLUMNS)
     writer.writeheader()
     for row in export_rows(shop=job.shop):
-        writer.writerow(row)
+        writer.writerow({column: escape_cell(value) for column, value in row.items()})
         job.processed_rows += 1
     job.total_rows = job.processed_rows
     job.result.save(

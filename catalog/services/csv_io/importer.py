@@ -1,6 +1,8 @@
 """Reading a CSV import: rows grouped by handle, every row of a product checked before any of it
 is written, then each product written in its own transaction (stock set through the inventory
-ledger once it has committed). Problems are collected on the job as (row, column, message)."""
+ledger once it has committed). Problems are collected on the job as (row, column, message). The
+quote our export puts before formula-like text is taken off again, so an export imports back
+unchanged."""
 
 import csv
 import io
@@ -11,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from marketplace.core.csv import unescape_cell
 from marketplace.core.errors import DomainError
 from marketplace.sellers.models import Shop
 
@@ -71,7 +74,7 @@ def import_products(*, job: ProductJob) -> ProductJob:
                  % {"max": MAX_ROWS}}
             )  # fmt: skip
             break
-        clean = {k: (v or "").strip() for k, v in row.items() if k}
+        clean = {k: unescape_cell((v or "").strip()) for k, v in row.items() if k}
         if not any(clean.values()):
             continue
         groups.setdefault(clean.get("handle", ""), []).append((number, clean))
