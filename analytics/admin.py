@@ -1,6 +1,6 @@
 """Staff admin for product discovery, read-only: the recorded product views and the
-"customers also viewed" rows the nightly job computes (``analytics.tasks``). Nobody edits them
-by hand: views are facts and associations are rebuilt from them."""
+"customers also viewed" and "also bought" rows the nightly job computes (``analytics.tasks``).
+Nobody edits them by hand: views are facts and associations are rebuilt from views and orders."""
 
 from typing import Any
 

@@ -1,5 +1,6 @@
 """Discovery data: which products each shopper looked at (``ProductView``), and the products
-shoppers look at together (``ProductAssociation``), recomputed nightly from the views.
+shoppers look at or buy together (``ProductAssociation``), recomputed nightly from the views and
+the paid orders.
 
 A view belongs to a signed-in user, or to an anonymous visitor known by ``session_key`` - a
 random key kept inside the shopper's session, not Django's session key, so that it survives the
@@ -54,14 +55,14 @@ class ProductView(models.Model):
 
 
 class AssociationKind(models.TextChoices):
-    # "bought" (customers also bought) joins when orders exist.
     VIEWED = "viewed", _("Also viewed")
+    BOUGHT = "bought", _("Also bought")
 
 
 class ProductAssociation(models.Model):
-    """``other`` is among the products most often looked at by the shoppers who looked at
-    ``product``; ``score`` counts those shoppers. Rebuilt by
-    ``analytics.services.discovery.compute_product_associations``."""
+    """``other`` is among the products most often looked at (``viewed``) or bought in the same
+    checkout (``bought``) by the shoppers who looked at or bought ``product``; ``score`` counts
+    those shoppers. Rebuilt by ``analytics.services.discovery.compute_product_associations``."""
 
     product = models.ForeignKey(
         Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="+"

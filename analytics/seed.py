@@ -1,7 +1,8 @@
 """Demo discovery data: browsing sessions of made-up anonymous visitors over the demo catalogue,
 so that "customers also viewed" has something to show before any real traffic, a browsing
 history for the demo shopper (recently viewed, guess you like), then one run of the nightly
-association job. Orders do not feed discovery yet, so only views are made up.
+association job, which also turns the demo shopper's paid orders (placed by the orders seed,
+which runs before this one) into "customers also bought". Only views are made up.
 
 Idempotent: the views are written once (the visitors are known by their ``demo-visitor-``
 session keys, the shopper by having views at all); the association job replaces its rows.
@@ -87,4 +88,4 @@ def run(*, options: dict[str, Any], log: Callable[[str], None]) -> None:
         )
     ProductView.objects.bulk_create(views, batch_size=1000)
     written = compute_product_associations(now=now)
-    log(f"analytics: {len(views)} demo views added, {written} also-viewed rows computed")
+    log(f"analytics: {len(views)} demo views added, {written} association rows computed")

@@ -1,5 +1,6 @@
 """Reads of product discovery for the storefront: the shopper's recently viewed products,
-"customers also viewed", and "guess you like" from the shopper's category affinity.
+"customers also viewed" and "also bought", and "guess you like" from the shopper's category
+affinity.
 
 Everything is scoped to who asks: a signed-in user sees only their own views, an anonymous
 visitor only the views of their own session key, never another shopper's. Every function returns
@@ -67,18 +68,37 @@ def recently_viewed_products(
     )
 
 
+def associated_products(*, product: Product, limit: int = 8) -> dict[str, list[Product]]:
+    """Per association kind, the listed products associated with this one, most shared
+    first, up to ``limit`` each: every association row of a product page in one query (and one
+    for the pictures). It reads at most ``ASSOCIATIONS_PER_PRODUCT`` products per kind, all the
+    nightly job keeps."""
+    found: dict[str, list[Product]] = {kind: [] for kind in AssociationKind.values}
+    if limit <= 0:
+        return found
+    rows = ProductAssociation.objects.filter(product=product)
+    scores = {
+        f"{kind}_score": Subquery(rows.filter(kind=kind, other=OuterRef("pk")).values("score")[:1])
+        for kind in AssociationKind.values
+    }
+    candidates = list(
+        listed_products().filter(pk__in=rows.values("other_id")).annotate(**scores).order_by("pk")
+    )
+    for kind, products in found.items():
+        scored = [item for item in candidates if getattr(item, f"{kind}_score") is not None]
+        scored.sort(key=lambda item: -getattr(item, f"{kind}_score"))  # stable: ties by pk
+        products += scored[:limit]
+    return found
+
+
 def also_viewed_products(*, product: Product, limit: int = 8) -> list[Product]:
     """Listed products the shoppers who looked at this one also looked at, most shared first."""
-    if limit <= 0:
-        return []
-    rows = ProductAssociation.objects.filter(product=product, kind=AssociationKind.VIEWED)
-    score = rows.filter(other=OuterRef("pk")).values("score")[:1]
-    return list(
-        listed_products()
-        .filter(pk__in=rows.values("other_id"))
-        .annotate(association_score=Subquery(score))
-        .order_by("-association_score", "pk")[:limit]
-    )
+    return associated_products(product=product, limit=limit)[AssociationKind.VIEWED]
+
+
+def also_bought_products(*, product: Product, limit: int = 8) -> list[Product]:
+    """Listed products the buyers of this one bought in the same checkout, most shared first."""
+    return associated_products(product=product, limit=limit)[AssociationKind.BOUGHT]
 
 
 def category_affinity(*, shopper: Shopper, now: datetime | None = None) -> dict[int, float]:
