@@ -8,6 +8,7 @@ lets a broker failure reach the request that enqueued the work.
 """
 
 import logging
+import os
 import traceback
 import uuid
 from datetime import datetime, timedelta
@@ -29,6 +30,7 @@ logger = logging.getLogger(__name__)
 PROCESS_TASK = "marketplace.notifications.tasks.process_outbox_message"
 SWEEP_BATCH_SIZE = 500
 LAST_ERROR_MAX_CHARS = 10_000
+POOL_LIMIT = 10  # connections per broker URL and process
 
 
 class OutboxTaskError(Exception):
@@ -58,11 +60,10 @@ def publish(
 ) -> bool:
     """The broker holds a message asking a worker to process the row; False if it is unreachable.
 
-    The broker URL is read from settings at call time. The app's own broker is reached through
-    Celery's pool of producers (a checkout must not pay for a new connection and queue
-    declaration per message); any other URL gets a new short-lived connection, or the one passed
-    in. The publish retry policy in settings is short, so a down broker costs the caller a
-    fraction of a second and leaves the row for ``sweep_outbox()``.
+    The broker URL is read from settings at call time and reached through this process's pool of
+    connections to it (or the connection passed in). The publish retry policy in settings is
+    short, so a down broker costs the caller a fraction of a second and leaves the row for
+    ``sweep_outbox()``.
     """
     if queue is None:
         queue = OutboxMessage.objects.filter(pk=message_id).values_list("queue", flat=True).first()
@@ -71,16 +72,25 @@ def publish(
         return False
     if connection is not None:
         return _send(message_id, queue=queue, connection=connection)
-    url = settings.CELERY_BROKER_URL
-    if url == current_app.conf.broker_url:
-        try:
-            with current_app.producer_or_acquire() as producer:
-                return _send(message_id, queue=queue, producer=producer)
-        except OperationalError as error:  # acquiring the pooled connection itself failed
-            _log_unreachable(message_id, error)
-            return False
-    with current_app.connection_for_write(url) as own_connection:
-        return _send(message_id, queue=queue, connection=own_connection)
+    try:
+        with _pool_for(settings.CELERY_BROKER_URL).acquire(block=True, timeout=5) as pooled:
+            return _send(message_id, queue=queue, connection=pooled)
+    except OperationalError as error:  # kombu wraps every transport's connection errors in it
+        _log_unreachable(message_id, error)
+        return False
+
+
+# Broker connections kept per URL for this process (a checkout must not pay for a new connection
+# and queue declaration per message); a forked child starts with none of its parent's.
+_POOLS: dict[str, Any] = {}
+os.register_at_fork(after_in_child=_POOLS.clear)
+
+
+def _pool_for(url: str) -> Any:
+    pool = _POOLS.get(url)
+    if pool is None:
+        pool = _POOLS[url] = current_app.connection_for_write(url).Pool(limit=POOL_LIMIT)
+    return pool
 
 
 def process_message(*, message_id: uuid.UUID | str, now: datetime | None = None) -> bool:
@@ -161,8 +171,7 @@ def _send(
     message_id: uuid.UUID | str,
     *,
     queue: str,
-    connection: Connection | None = None,
-    producer: Any = None,
+    connection: Connection,
 ) -> bool:
     try:
         current_app.send_task(
@@ -170,7 +179,6 @@ def _send(
             args=[str(message_id)],
             queue=queue,
             connection=connection,
-            producer=producer,
         )
     except OperationalError as error:  # kombu wraps every transport's connection errors in it
         _log_unreachable(message_id, error)
