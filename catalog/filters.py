@@ -40,7 +40,7 @@ from .models import (
     Category,
     Product,
     ProductAttributeValue,
-    Variant,
+    ProductOption,
 )
 
 PAGE_SIZE = 24
@@ -111,10 +111,11 @@ def _in_category(slug: str) -> Q:
 
 
 def _with_options(ids: list[str]) -> Q:
-    """Products having one of these options, as a specification or on an active variant."""
+    """Products having one of these options, as a specification or on an active variant (the
+    derived ``ProductOption`` rows, read by option without touching the variants)."""
     wanted = [int(pk) for pk in ids if pk.isdigit()]
     specs = ProductAttributeValue.objects.filter(option__in=wanted).values("product")
-    variants = Variant.objects.filter(options__in=wanted, is_active=True).values("product")
+    variants = ProductOption.objects.filter(option__in=wanted).values("product")
     return Q(pk__in=specs) | Q(pk__in=variants)
 
 
@@ -373,7 +374,9 @@ def _attribute_counts(
     """Option counts of the filterable attributes in one query: a ``UNION ALL`` of the options
     themselves and, for the attributes nobody filters on and for each attribute in use (whose
     counts ignore its own choice), the matching products per option grouped once as
-    specifications and once on active variants."""
+    specifications and once on active variants. The variants' options are read from
+    ``ProductOption`` (one row per product and option, so ``COUNT(*)`` counts products), an
+    index-only scan by option, rather than from every variant's options joined to its variant."""
     if not filterset.attributes:
         return []
     groups: list[tuple[list[int], str]] = []
@@ -395,19 +398,10 @@ def _attribute_counts(
             .annotate(n=Count("product", distinct=True))
         )
         branches.append(
-            Variant.options.through.objects.filter(
-                attributeoption__attribute__in=attribute_ids,
-                variant__is_active=True,
-                variant__product__in=matching,
-            )
+            ProductOption.objects.filter(option__attribute__in=attribute_ids, product__in=matching)
             .order_by()
-            .values_list(
-                "attributeoption",
-                "attributeoption__attribute",
-                "attributeoption__value",
-                "attributeoption__position",
-            )
-            .annotate(n=Count("variant__product", distinct=True))
+            .values_list("option", "option__attribute", "option__value", "option__position")
+            .annotate(n=Count("*"))
         )
     options = (
         AttributeOption.objects.filter(attribute__in=[a.pk for a in filterset.attributes])

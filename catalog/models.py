@@ -343,6 +343,29 @@ class Variant(models.Model):
         return f"{self.product} ({self.sku})"
 
 
+class ProductOption(models.Model):
+    """Derived: the product has at least one variant on sale with this option. The option facet
+    and the ``attr_`` filters count and match products here, one index-only read per option,
+    instead of joining every variant's options to its variant. Rewritten per product by
+    ``catalog.services.product_options.refresh_product_options``; never edited by hand."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+", db_index=False)
+    option = models.ForeignKey(
+        AttributeOption, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+
+    class Meta:
+        verbose_name = _("product option")
+        verbose_name_plural = _("product options")
+        constraints = [
+            models.UniqueConstraint(fields=["product", "option"], name="catalog_product_option")
+        ]
+        indexes = [models.Index(fields=["option", "product"], name="catalog_option_product")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}: {self.option_id}"
+
+
 class PriceTier(models.Model):
     """B2B quantity pricing: from ``min_quantity`` units each unit costs ``unit_price``."""
 

@@ -4,11 +4,17 @@ the merchant may no longer sell.
 Each receiver reloads what the event's ids point at and calls ``delist_by_platform`` per listed
 product, so running one twice changes nothing more. A suspension leaves products listed: they
 cannot be bought while the shop is not open (``is_shop_open``) and sell again when it reopens.
+The catalogue's own variants -> ``ProductOption``: the receivers at the end refresh the derived
+table after a write of a variant's options or activation that did not go through the variant
+services (admin, CSV importer, tests, shell), and skip the writes that cannot change it.
+
 Connected by ``CatalogConfig.ready()``.
 """
 
 from typing import Any
 
+from django.db.models import QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
@@ -16,8 +22,9 @@ from marketplace.sellers import events
 from marketplace.sellers.models import Penalty, PenaltyKind, ShopStatus
 from marketplace.sellers.services.brands import can_sell_brand
 
-from .models import Product
+from .models import Product, ProductOption, Variant
 from .services.listing import delist_by_platform
+from .services.product_options import options_changed
 from .states import LISTED
 
 
@@ -70,3 +77,51 @@ def brand_authorisation_expired(
     reason = _("Your authorisation for the brand “%(brand)s” has ended.") % {"brand": brand_name}
     for product in products:
         delist_by_platform(product=product, reason=reason, tell_owner=False)
+
+
+# --- Variants -> ProductOption ------------------------------------------------------------
+
+
+@receiver(m2m_changed, sender=Variant.options.through, dispatch_uid="catalog.variant_options")
+def variant_options_changed(
+    sender: Any,
+    *,
+    instance: Any,
+    action: str,
+    reverse: bool,
+    pk_set: set[int] | None,
+    **kwargs: Any,
+) -> None:
+    """Options added to, removed from or cleared off variants, from either side."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        options_changed(product_ids=[instance.product_id])
+    elif action == "post_clear":  # option.variants.clear(): the products that showed it
+        rows = ProductOption.objects.filter(option=instance).values_list("product_id", flat=True)
+        options_changed(product_ids=list(rows))
+    elif pk_set:
+        rows = Variant.objects.filter(pk__in=pk_set).values_list("product_id", flat=True)
+        options_changed(product_ids=list(rows))
+
+
+@receiver(post_save, sender=Variant, dispatch_uid="catalog.variant_saved")
+def variant_saved(
+    sender: Any, *, instance: Variant, created: bool, update_fields: Any, **kwargs: Any
+) -> None:
+    """A saved variant may have been switched on or off. A new one has no options yet, and a
+    save of named fields without ``is_active`` cannot change the table."""
+    if created or (update_fields is not None and "is_active" not in update_fields):
+        return
+    options_changed(product_ids=[instance.product_id])
+
+
+@receiver(post_delete, sender=Variant, dispatch_uid="catalog.variant_deleted")
+def variant_deleted(sender: Any, *, instance: Variant, origin: Any, **kwargs: Any) -> None:
+    """A deleted variant's options may leave its product. When the deletion started elsewhere it
+    cascaded from the product itself, whose rows go with it."""
+    started_here = isinstance(origin, Variant) or (
+        isinstance(origin, QuerySet) and origin.model is Variant
+    )
+    if started_here:
+        options_changed(product_ids=[instance.product_id])

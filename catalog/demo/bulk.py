@@ -1,8 +1,10 @@
 """A large catalogue for benchmarks (``seed_demo --products 100000``), written with
 ``bulk_create`` in batches: products with their search documents and denormalised prices, stock,
-sales and ratings; variants with their options; one receipt movement per stocked variant, so
-each variant's stock still equals the sum of its movements; attribute values, B2B price tiers,
-and picture rows that share the renditions of the small demo's pictures (no new files).
+sales and ratings; variants with their options, and the derived product options (one
+``INSERT ... SELECT`` per batch, as no signal fires for bulk inserts); one receipt movement per
+stocked variant, so each variant's stock still equals the sum of its movements; attribute values,
+B2B price tiers, and picture rows that share the renditions of the small demo's pictures (no new
+files).
 
 Idempotent: the bulk products are numbered (slug ``bulk-000123``), a run only adds the missing
 numbers up to N. It never goes through the per-row services, so it is only for demo databases.
@@ -27,11 +29,13 @@ from ..models import (
     Product,
     ProductAttributeValue,
     ProductImage,
+    ProductOption,
     ProductStatus,
     StockMovement,
     Variant,
 )
 from ..search import normalize
+from ..services.product_options import refresh_product_options
 from .products import NUMBERS, attributes_by_category, option_combinations, price_of, shop_brands
 from .vocabulary import LEAF_WORDS, SHOP_BRANDS, SHOP_LEAVES, product_texts
 
@@ -90,6 +94,7 @@ def _analyze() -> None:
             PriceTier,
             ProductAttributeValue,
             ProductImage,
+            ProductOption,
         )
     ]
     tables.append(Variant.options.through._meta.db_table)
@@ -162,6 +167,7 @@ def _write_batch(numbers, *, pairs, attributes, pictures, now) -> None:
             if product.min_order_quantity > 1:
                 tiers.extend(_tiers(variant, moq=product.min_order_quantity))
     through.objects.bulk_create(links, batch_size=BATCH * 2)
+    refresh_product_options(product_ids=[product.pk for product in products])
     StockMovement.objects.bulk_create(movements, batch_size=BATCH * 2)
     PriceTier.objects.bulk_create(tiers, batch_size=BATCH * 2)
     ProductAttributeValue.objects.bulk_create(values, batch_size=BATCH * 2)

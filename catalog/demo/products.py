@@ -31,6 +31,7 @@ from ..models import (
 from ..search import refresh_search_documents
 from ..services.images import add_image
 from ..services.inventory import receive_stock
+from ..services.product_options import refreshing_options
 from ..services.products import refresh_price_range
 from .pictures import SHAPES, initials, picture_file
 from .taxonomy import brand_named
@@ -141,7 +142,8 @@ def _create_product(*, slug, shop, category, attributes, brand, index) -> Produc
         else None,
     )
     _set_attribute_values(product, attributes, texts=texts, rng=rng)
-    variants = _create_variants(product, attributes, index=index, rng=rng)
+    with refreshing_options():  # the product's options once, not once per variant
+        variants = _create_variants(product, attributes, index=index, rng=rng)
     _add_pictures(product, variants, index=index, rng=rng)
     return product
 

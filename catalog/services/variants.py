@@ -5,7 +5,9 @@ B2B quantity price tiers and low-stock alert levels.
 Each service checks every row first and raises ``ProductError`` before it writes, so a refused
 change changes nothing. Stock is never written here: it goes through
 ``catalog.services.inventory.set_stock`` once the variants' own transaction is done. The
-product's denormalised price range follows its variants on sale (``refresh_price_range``).
+product's denormalised price range follows its variants on sale (``refresh_price_range``), and
+its derived ``ProductOption`` rows follow its variants' options and activation, refreshed once
+at the end of a service's writes (``refreshing_options``), not once per variant.
 """
 
 import itertools
@@ -32,6 +34,7 @@ from ..models import (
     Variant,
 )
 from . import inventory, listing
+from .product_options import refreshing_options
 
 MAX_VARIANTS = 200
 LISTED = (ProductStatus.ACTIVE, ProductStatus.PENDING_REVIEW)
@@ -82,7 +85,7 @@ def build_variants(
         return []
     start_price = price if price is not None else _first_price(product)
     created = []
-    with transaction.atomic():
+    with transaction.atomic(), refreshing_options():
         position = product.variants.aggregate(top=Max("position"))["top"] or 0
         skus = set(product.variants.values_list("sku", flat=True))
         for combination in combinations:
@@ -168,7 +171,7 @@ def bulk_update_variants(
         raise ProductError(_("Two variants have the same SKU code."), code="sku_duplicate")
     fields = ["price", "compare_at_price", "weight_grams", "barcode", "is_active", "sku"]
     updated = []
-    with transaction.atomic():
+    with transaction.atomic(), refreshing_options():
         for change in changes:
             variant = variants[change.variant_id]
             variant.price = change.price
@@ -270,7 +273,7 @@ def add_variant(
             _("Some options do not belong to this category's variant attributes."),
             code="foreign_option",
         )
-    with transaction.atomic():
+    with transaction.atomic(), refreshing_options():
         position = product.variants.aggregate(top=Max("position"))["top"] or 0
         variant = Variant.objects.create(
             product=product,
