@@ -95,15 +95,7 @@ def place_order(
             )
             if group.created_orders is False:  # type: ignore[attr-defined]
                 return group
-            orders = [
-                _create_order(
-                    group=group,
-                    position=position,
-                    shop_quote=shop_quote,
-                    note=(notes or {}).get(shop_quote.shop.pk, ""),
-                )
-                for position, shop_quote in enumerate(quote.shops, start=1)
-            ]
+            orders = _create_orders(group=group, quote=quote, notes=notes or {})
             _take_stock(quote=quote, orders=orders)
             _take_flash_units(quote=quote, buyer=buyer, now=now)
             _use_coupons(quote=quote, buyer=buyer, group=group, now=now)
@@ -191,10 +183,34 @@ def _create_group(
     raise CheckoutError(_("We could not number your order; please try again."), code="number")
 
 
-def _create_order(*, group: OrderGroup, position: int, shop_quote: QuotedShop, note: str) -> Order:
+def _create_orders(*, group: OrderGroup, quote: CartQuote, notes: Mapping[int, str]) -> list[Order]:
+    """One order per shop with its line snapshots and discount rows: three inserts in all."""
+    orders = Order.objects.bulk_create(
+        _new_order(
+            group=group,
+            position=position,
+            shop_quote=shop_quote,
+            note=notes.get(shop_quote.shop.pk, ""),
+        )
+        for position, shop_quote in enumerate(quote.shops, start=1)
+    )
+    pairs = list(zip(orders, quote.shops, strict=True))
+    OrderLine.objects.bulk_create(
+        _line_row(order=order, line=line)
+        for order, shop_quote in pairs
+        for line in shop_quote.lines
+    )
+    OrderDiscount.objects.bulk_create(
+        _discount_row(order=order, discount=discount)
+        for order, shop_quote in pairs
+        for discount in shop_quote.price.discounts
+    )
+    return orders
+
+
+def _new_order(*, group: OrderGroup, position: int, shop_quote: QuotedShop, note: str) -> Order:
     price = shop_quote.price
-    has_flash = any(line.price.flash_units for line in shop_quote.lines)
-    order = Order.objects.create(
+    return Order(
         group=group,
         number=f"{group.number}-{position}",
         shop=shop_quote.shop,
@@ -210,33 +226,28 @@ def _create_order(*, group: OrderGroup, position: int, shop_quote: QuotedShop, n
         delivery_option=shop_quote.delivery.code,
         delivery_label=shop_quote.delivery.label,
         note_to_seller=note.strip()[:NOTE_MAX_LENGTH],
-        has_flash_sale=has_flash,
+        has_flash_sale=any(line.price.flash_units for line in shop_quote.lines),
         payment_deadline=group.payment_deadline,
     )
-    OrderLine.objects.bulk_create(
-        OrderLine(
-            order=order,
-            variant=line.variant,
-            product=line.variant.product,
-            flash_sale_id=line.price.flash_sale_id if line.price.flash_units else None,
-            flash_units=line.price.flash_units,
-            title=line.variant.product.title[:200],
-            sku=line.variant.sku,
-            options=_options_text(line.variant)[:200],
-            image_url=_image_url(line.variant)[:500],
-            unit_price=line.price.unit_price,
-            quantity=line.quantity,
-            subtotal=line.price.subtotal,
-            discount=line.price.discount,
-            total=line.price.total,
-        )
-        for line in shop_quote.lines
+
+
+def _line_row(*, order: Order, line: Any) -> OrderLine:
+    return OrderLine(
+        order=order,
+        variant=line.variant,
+        product=line.variant.product,
+        flash_sale_id=line.price.flash_sale_id if line.price.flash_units else None,
+        flash_units=line.price.flash_units,
+        title=line.variant.product.title[:200],
+        sku=line.variant.sku,
+        options=_options_text(line.variant)[:200],
+        image_url=_image_url(line.variant)[:500],
+        unit_price=line.price.unit_price,
+        quantity=line.quantity,
+        subtotal=line.price.subtotal,
+        discount=line.price.discount,
+        total=line.price.total,
     )
-    OrderDiscount.objects.bulk_create(
-        _discount_row(order=order, discount=discount) for discount in price.discounts
-    )
-    order.quoted_lines = shop_quote.lines  # type: ignore[attr-defined]
-    return order
 
 
 def _discount_row(*, order: Order, discount: Discount) -> OrderDiscount:
