@@ -1,7 +1,9 @@
 """The derived ``ProductOption`` table: which options each product has on a variant on sale.
 
 ``refresh_product_options`` rewrites the rows of the given products from their variants (one
-``DELETE`` and one ``INSERT ... SELECT``), so it is right however often it runs. The variant
+``DELETE`` and one ``INSERT ... SELECT``), so it is right however often it runs. It locks the
+products' rows first: two transactions refreshing one product would otherwise both delete the
+old rows and the second one's insert would hit the unique constraint. The variant
 services refresh once per call, inside ``refreshing_options()``; the receivers in
 ``catalog.receivers`` refresh after any other write of a variant's options or of its ``is_active``
 (admin, importer, tests, shell). Writes that bypass signals (``QuerySet.update(is_active=...)``,
@@ -15,7 +17,7 @@ from contextvars import ContextVar
 
 from django.db import connection, transaction
 
-from ..models import ProductOption, Variant
+from ..models import Product, ProductOption, Variant
 
 _pending: ContextVar[set[int] | None] = ContextVar("catalog_pending_option_refresh", default=None)
 
@@ -35,6 +37,7 @@ def refresh_product_options(*, product_ids: Iterable[int]) -> None:
     table = connection.ops.quote_name(ProductOption._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in ("product_id", "option_id"))
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        list(Product.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
         ProductOption.objects.filter(product_id__in=ids).delete()
         cursor.execute(f"INSERT INTO {table} ({columns}) {select}", params)
 

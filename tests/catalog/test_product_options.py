@@ -5,10 +5,12 @@ it give what the old definition over the variants gave."""
 
 import importlib
 import random
+import threading
+import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
@@ -257,6 +259,40 @@ def test_refresh_rewrites_rows_that_drifted(colour):
 
     refresh_product_options(product_ids=[variant.product_id])
     assert stored(variant.product) == set()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_refreshing_one_product_do_not_collide(colour):
+    """The second refresh waits for the first to commit, then sees its rows: without the lock
+    its DELETE would miss them and its INSERT would break the unique constraint."""
+    _attribute, options = colour
+    variant = VariantFactory()
+    variant.options.add(options["Red"])
+    first_refreshed = threading.Event()
+    errors: list[IntegrityError] = []
+
+    def refresh(*, first: bool) -> None:
+        try:
+            if not first:
+                first_refreshed.wait(5)
+            with transaction.atomic():
+                refresh_product_options(product_ids=[variant.product_id])
+                if first:
+                    first_refreshed.set()
+                    time.sleep(0.5)  # the second one starts while this one is open
+        except IntegrityError as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=refresh, kwargs={"first": n == 0}) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert stored(variant.product) == {"Red"}
 
 
 # --- Facets and filters read the table as the old definition --------------------------------
