@@ -37,15 +37,24 @@ PAGE_SIZE = 25
 TEMPLATES = "orders/seller/promotions"
 
 
-def _list(request: HttpRequest, rows: Callable[..., Any], template: str) -> HttpResponse:
-    """A status-filtered, paginated list of the shop's offers."""
+def _list(
+    request: HttpRequest, rows: Callable[..., Any], template: str, *, heading: str
+) -> HttpResponse:
+    """A status-filtered, paginated list of the shop's offers (templates extend _offer_list)."""
     form = OfferStatusForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
     page = Paginator(rows(shop=request.shop, status=status), PAGE_SIZE).get_page(  # type: ignore[attr-defined]
         request.GET.get("page")
     )
     query = urlencode({"status": status}) if status else ""
-    context = {"form": form, "page": page, "status": status, "query": query, **_rights(request)}
+    context = {
+        "form": form,
+        "page": page,
+        "status": status,
+        "query": query,
+        "heading": heading,
+        **_rights(request),
+    }
     return render(request, f"{TEMPLATES}/{template}", context)
 
 
@@ -85,7 +94,9 @@ def _end(request: HttpRequest, action: Callable[[], Any], *, done: str, to: str)
 @seller_required
 @require_GET
 def promotion_list(request: HttpRequest) -> HttpResponse:
-    return _list(request, promotions.promotions_for_shop, "promotion_list.html")
+    return _list(
+        request, promotions.promotions_for_shop, "promotion_list.html", heading=_("Promotions")
+    )
 
 
 @seller_required(roles=MANAGERS)
@@ -144,7 +155,7 @@ def promotion_end(request: HttpRequest, pk: int) -> HttpResponse:
 @seller_required
 @require_GET
 def coupon_list(request: HttpRequest) -> HttpResponse:
-    return _list(request, coupons.coupons_for_shop, "coupon_list.html")
+    return _list(request, coupons.coupons_for_shop, "coupon_list.html", heading=_("Coupons"))
 
 
 @seller_required(roles=MANAGERS)
@@ -201,7 +212,9 @@ def coupon_end(request: HttpRequest, pk: int) -> HttpResponse:
 @seller_required
 @require_GET
 def flash_sale_list(request: HttpRequest) -> HttpResponse:
-    return _list(request, flash_sales.flash_sales_for_shop, "flash_sale_list.html")
+    return _list(
+        request, flash_sales.flash_sales_for_shop, "flash_sale_list.html", heading=_("Flash sales")
+    )
 
 
 @seller_required(roles=MANAGERS)

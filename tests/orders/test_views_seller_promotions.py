@@ -903,3 +903,22 @@ def test_the_dashboard_menu_marks_the_current_section(owner_client, url, label):
     nav = re.search(r'<nav class="side-nav".*?</nav>', html, re.S).group(0)
     current = re.findall(r'<a [^>]*aria-current="page"[^>]*>([^<]*)</a>', nav)
     assert current == [label]
+
+
+@pytest.mark.parametrize(
+    ("url", "heading", "button", "empty"),
+    [
+        (PROMOTIONS, "Promotions", "New promotion", "No promotions yet"),
+        (COUPONS, "Coupons", "New coupon", "No coupons yet"),
+        (FLASH_SALES, "Flash sales", "New flash sale", "No flash sales yet"),
+    ],
+)
+def test_an_empty_list_has_its_heading_button_and_empty_state(
+    owner_client, url, heading, button, empty
+):
+    html = owner_client.get(url).content.decode()
+
+    assert f"<title>{heading} ·" in html and f"<h1>{heading}</h1>" in html
+    assert button in html and empty in html
+    filtered = owner_client.get(url, {"status": "ended"}).content.decode()
+    assert "with this status" in filtered and empty not in filtered
