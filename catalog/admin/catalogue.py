@@ -16,12 +16,11 @@ from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
-from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from marketplace.core.states import history_of
+from marketplace.core.admin_display import status_history_html
 
 from ..errors import CatalogError
 from ..models import (
@@ -336,22 +335,7 @@ class ProductAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status history"))
     def status_history(self, obj: Product) -> str:
-        changes = list(history_of(obj).order_by("-at")[:20]) if obj.pk else []
-        if not changes:
-            return "—"
-        rows = (
-            (
-                timezone.localtime(c.at).strftime("%Y-%m-%d %H:%M"),
-                c.from_status,
-                c.to_status,
-                c.by or _("system"),
-                c.reason,
-            )
-            for c in changes
-        )
-        return format_html(
-            "<ul>{}</ul>", format_html_join("", "<li>{}: {} → {} ({}) {}</li>", rows)
-        )
+        return status_history_html(obj)
 
     @admin.action(description=_("Approve: put on sale"), permissions=["moderate"])
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[Product]) -> None:

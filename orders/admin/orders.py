@@ -15,12 +15,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from marketplace.core.states import history_of
+from marketplace.core.admin_display import status_history_html
 
 from ..errors import OrderError
 from ..models import CouponUse, Order, OrderDiscount, OrderGroup, OrderLine
@@ -65,20 +63,7 @@ class CouponUseInline(ReadOnlyInline):
 
 
 def status_history(obj: Any) -> str:
-    changes = list(history_of(obj).order_by("-at", "-pk")[:30]) if obj.pk else []
-    if not changes:
-        return "—"
-    rows = (
-        (
-            timezone.localtime(c.at).strftime("%Y-%m-%d %H:%M"),
-            c.from_status,
-            c.to_status,
-            c.by or _("system"),
-            c.reason,
-        )
-        for c in changes
-    )
-    return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {} → {} ({}) {}</li>", rows))
+    return status_history_html(obj, limit=30)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -11,10 +11,9 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.core.states import history_of
+from marketplace.core.admin_display import status_history_html
 
 from ..models import MemberInvitation, MemberRole, MerchantMember, Shop, ShopBlock
 
@@ -98,26 +97,7 @@ class ShopAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status history"))
     def status_history(self, obj: Shop) -> str:
-        changes = list(history_of(obj).order_by("-at")[:20]) if obj.pk else []
-        if not changes:
-            return "—"
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                "<li>{}: {} → {} ({}) {}</li>",
-                (
-                    (
-                        timezone.localtime(change.at).strftime("%Y-%m-%d %H:%M"),
-                        change.from_status,
-                        change.to_status,
-                        change.by or _("system"),
-                        change.reason,
-                    )
-                    for change in changes
-                ),
-            ),
-        )
+        return status_history_html(obj)
 
 
 @admin.register(MerchantMember)
