@@ -11,8 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -166,7 +165,9 @@ class OrderAdmin(ReadOnlyAdmin):
         """The change page's "Cancel (staff)" button: asks for the reason, then cancels."""
         if not self.has_cancel_permission(request):
             raise PermissionDenied
-        order = get_object_or_404(Order.objects.select_related("shop"), pk=object_id)
+        order = self.get_object(request, object_id)  # None for a bad or unknown id
+        if order is None:
+            raise Http404
         form = CancelForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             self._cancel(request, [order], form.cleaned_data["reason"])
