@@ -260,6 +260,28 @@ ORDERS_AUTO_COMPLETE_DAYS = env.int("ORDERS_AUTO_COMPLETE_DAYS", default=10)
 # Delivery price of a shop that has not set one.
 ORDERS_DEFAULT_SHIPPING_RATE = env.str("ORDERS_DEFAULT_SHIPPING_RATE", default="5.00")
 
+# --- Payments ----------------------------------------------------------------------------------
+# Payment methods offered to buyers, in this order. The sandbox (no network, a hosted test page on
+# this site) is the embedded default; add "stripe" once the STRIPE_* keys below are set.
+PAYMENT_PROVIDERS = env.list(
+    "PAYMENT_PROVIDERS",
+    default=["sandbox", "store_credit", "bank_transfer", "cash_on_delivery"],
+)
+# Signs the sandbox's own webhooks (it posts them to /payments/webhooks/sandbox/).
+SANDBOX_WEBHOOK_SECRET = env.str("SANDBOX_WEBHOOK_SECRET", default="sandbox-webhook-secret")
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Where the Stripe client sends its calls; tests point it at a local fake server.
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+# The platform's account shown to buyers who pay by bank transfer.
+BANK_TRANSFER_ACCOUNT = {
+    "name": env.str("BANK_TRANSFER_ACCOUNT_NAME", default="Marketplace Ltd."),
+    "bank": env.str("BANK_TRANSFER_BANK", default="Demo Bank"),
+    "number": env.str("BANK_TRANSFER_ACCOUNT_NUMBER", default="000-123-456789"),
+    "swift": env.str("BANK_TRANSFER_SWIFT", default="DEMOXXXX"),
+}
+
 # --- Accounts ----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

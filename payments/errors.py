@@ -1,0 +1,31 @@
+"""Errors of payments, refunds, wallets and payouts: a translatable message and a stable code."""
+
+from marketplace.core.errors import DomainError
+
+
+class PaymentError(DomainError):
+    default_code = "payment_error"
+
+
+class RefundError(PaymentError):
+    default_code = "refund_error"
+
+
+class WalletError(PaymentError):
+    default_code = "wallet_error"
+
+
+class ProviderError(PaymentError):
+    """The provider refused or could not be reached; ``retryable`` says whether to try again."""
+
+    default_code = "provider_error"
+
+    def __init__(self, message: str, *, code: str | None = None, retryable: bool = False) -> None:
+        super().__init__(message, code=code)
+        self.retryable = retryable
+
+
+class BadSignature(PaymentError):
+    """A webhook whose signature does not verify: answered 400, nothing stored."""
+
+    default_code = "bad_signature"
