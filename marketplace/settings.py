@@ -227,6 +227,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.expire_unpaid_orders",
         "schedule": 60.0,
     },
+    # Provider events not applied yet, and refunds a provider could not be reached for.
+    "retry-payment-events": {
+        "task": "payments.tasks.retry_unprocessed_events",
+        "schedule": 300.0,
+    },
+    "retry-pending-refunds": {
+        "task": "payments.tasks.retry_pending_refunds",
+        "schedule": 300.0,
+    },
     # Complete delivered orders the buyer has not confirmed within ORDERS_AUTO_COMPLETE_DAYS.
     "complete-delivered-orders": {
         "task": "orders.tasks.complete_delivered_orders",
@@ -274,6 +283,14 @@ STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 # Where the Stripe client sends its calls; tests point it at a local fake server.
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+# How long an order waits for a bank transfer (instead of ORDERS_PAYMENT_TIMEOUT_MINUTES).
+BANK_TRANSFER_DAYS = env.int("BANK_TRANSFER_DAYS", default=3)
+# Where the sandbox posts its webhooks (this site's own endpoint unless set).
+SANDBOX_WEBHOOK_URL = env.str(
+    "SANDBOX_WEBHOOK_URL", default=f"{SITE_URL}/payments/webhooks/sandbox/"
+)
+# A sandbox payment approved with "confirm later" succeeds after this many seconds.
+SANDBOX_CONFIRM_LATER_SECONDS = env.int("SANDBOX_CONFIRM_LATER_SECONDS", default=10)
 # The platform's account shown to buyers who pay by bank transfer.
 BANK_TRANSFER_ACCOUNT = {
     "name": env.str("BANK_TRANSFER_ACCOUNT_NAME", default="Marketplace Ltd."),

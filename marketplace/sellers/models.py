@@ -331,6 +331,11 @@ class Shop(models.Model):
     announcement = models.CharField(_("announcement"), max_length=300, blank=True)
     service_hours = models.CharField(_("service hours"), max_length=100, blank=True)
     ships_from = models.CharField(_("ships from"), max_length=100, blank=True)
+    accepts_cash_on_delivery = models.BooleanField(
+        _("accepts cash on delivery"),
+        default=False,
+        help_text=_("Buyers may pay the courier when the parcel arrives."),
+    )
     exposure_factor = models.DecimalField(
         _("search exposure factor"),
         max_digits=3,

@@ -145,6 +145,20 @@ def mark_paid(
     return group
 
 
+def extend_payment_deadline(*, group: OrderGroup, until: datetime) -> OrderGroup:
+    """The group's orders still waiting may be paid until ``until`` (a bank transfer takes days).
+    A deadline is only ever moved later. Runs inside the caller's transaction."""
+    with transaction.atomic(savepoint=False):
+        OrderGroup.objects.filter(pk=group.pk, payment_deadline__lt=until).update(
+            payment_deadline=until
+        )
+        Order.objects.filter(
+            group=group, status=OrderStatus.PENDING_PAYMENT, payment_deadline__lt=until
+        ).update(payment_deadline=until)
+    group.payment_deadline = max(group.payment_deadline, until)
+    return group
+
+
 # --- Shipping and delivery -------------------------------------------------------------------
 
 

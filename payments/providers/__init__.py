@@ -2,9 +2,21 @@
 
 from django.conf import settings
 
+from .bank_transfer import BankTransferProvider
 from .base import Provider
+from .cash_on_delivery import CashOnDeliveryProvider
+from .sandbox import SandboxProvider
+from .store_credit import StoreCreditProvider
 
-_PROVIDERS: dict[str, Provider] = {}
+_PROVIDERS: dict[str, Provider] = {
+    provider.code: provider
+    for provider in (
+        SandboxProvider(),
+        StoreCreditProvider(),
+        BankTransferProvider(),
+        CashOnDeliveryProvider(),
+    )
+}
 
 
 def get(code: str) -> Provider:

@@ -57,6 +57,11 @@ class ShopSettingsForm(forms.Form):
         help_text=_("For example: Mon-Fri 9:00-18:00"),
     )
     ships_from = forms.CharField(label=_("Ships from"), required=False, max_length=100)
+    accepts_cash_on_delivery = forms.BooleanField(
+        label=_("Accept cash on delivery"),
+        required=False,
+        help_text=_("Buyers may pay the courier when the parcel arrives."),
+    )
 
 
 class PayoutForm(forms.Form):

@@ -162,6 +162,7 @@ def update_shop_settings(
     announcement: str = "",
     service_hours: str = "",
     ships_from: str = "",
+    accepts_cash_on_delivery: bool | None = None,
     logo: UploadedFile | None = None,
     banner: UploadedFile | None = None,
     remove_logo: bool = False,
@@ -184,6 +185,8 @@ def update_shop_settings(
         shop.announcement = announcement.strip()[:300]
         shop.service_hours = service_hours.strip()[:100]
         shop.ships_from = ships_from.strip()[:100]
+        if accepts_cash_on_delivery is not None:
+            shop.accepts_cash_on_delivery = accepts_cash_on_delivery
         for field, new, remove in (
             ("logo", new_logo, remove_logo),
             ("banner", new_banner, remove_banner),

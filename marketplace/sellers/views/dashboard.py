@@ -87,6 +87,7 @@ def shop_settings(request: HttpRequest) -> HttpResponse:
             "announcement",
             "service_hours",
             "ships_from",
+            "accepts_cash_on_delivery",
         )
     }
     form = ShopSettingsForm(request.POST or None, request.FILES or None, initial=initial)
