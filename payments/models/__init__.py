@@ -4,6 +4,7 @@ One-row facts only; every write goes through ``payments.services``.
 """
 
 from .paying import (
+    HeldPayment,
     Payment,
     PaymentPurpose,
     PaymentStatus,
@@ -17,6 +18,7 @@ from .paying import (
 )
 
 __all__ = [
+    "HeldPayment",
     "Payment",
     "PaymentPurpose",
     "PaymentStatus",

@@ -134,6 +134,15 @@ class Payment(models.Model):
         return self.amount - self.refunded_amount
 
 
+class HeldPayment(Payment):
+    """The finance queue: payments whose money arrived but that wait for a staff decision."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("payment held for review")
+        verbose_name_plural = _("payments held for review")
+
+
 class RefundStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SUCCEEDED = "succeeded", _("Refunded")
