@@ -3,7 +3,8 @@
 Seed modules are discovered through the app registry the way admin modules are, and run in the
 order of INSTALLED_APPS, which follows the dependency order of DESIGN.md - so a seed module only
 relies on what lower apps have seeded, and no app imports a higher one. Every ``run`` must be
-idempotent: ``seed_demo`` may run on every ``make run``.
+idempotent: ``seed_demo`` may run on every ``make run``. Each runs in one transaction, unless it
+sets ``OWN_TRANSACTIONS = True`` (it then calls services that commit on their own).
 """
 
 import importlib
@@ -28,6 +29,11 @@ def seed_modules() -> list[tuple[str, Any]]:
 
 def run_seeds(*, options: dict[str, Any], log: Callable[[str], None]) -> None:
     for label, module in seed_modules():
-        with transaction.atomic():
+        if getattr(module, "OWN_TRANSACTIONS", False):
+            # Its services are money entry points (``atomic(durable=True)``): the seed calls
+            # them as any caller would, each committing on its own.
             module.run(options=options, log=log)
+        else:
+            with transaction.atomic():
+                module.run(options=options, log=log)
         log(f"seeded {label}")
