@@ -196,7 +196,6 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="The rule fires when the count in the window is above this.",
                         null=True,
-                        validators=[django.core.validators.MinValueValidator(1)],
                         verbose_name="limit",
                     ),
                 ),

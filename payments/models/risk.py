@@ -69,7 +69,6 @@ class RiskRule(models.Model):
         _("limit"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1)],
         help_text=_("The rule fires when the count in the window is above this."),
     )
     amount_threshold = models.DecimalField(

@@ -83,25 +83,28 @@ def _since(rule: RiskRule, now: datetime) -> datetime:
     return now - timedelta(minutes=rule.window_minutes or 0)
 
 
-def _too_many(rule: RiskRule, count: int, message: str, **more: object) -> str | None:
-    """``message`` (with count, window and limit placeholders) when ``count`` is over the limit."""
-    if count <= (rule.count_limit or 0):
-        return None
-    return message % {
-        **more,
-        "count": count,
-        "window": _window(rule.window_minutes or 0),
-        "limit": rule.count_limit,
-    }
+def _over_limit(rule: RiskRule, count: int) -> bool:
+    return count > (rule.count_limit or 0)
+
+
+def _counted(rule: RiskRule, count: int, message: str, **more: object) -> str:
+    """``message`` with its count, window and limit filled in."""
+    window = _window(rule.window_minutes or 0)
+    return message % {**more, "count": count, "window": window, "limit": rule.count_limit}
 
 
 def _velocity_user(rule: RiskRule, payment: Payment, now: datetime) -> str | None:
-    count = Payment.objects.filter(buyer_id=payment.buyer_id, created_at__gt=_since(rule, now))
-    return _too_many(
-        rule,
-        count.count(),
-        _("%(count)d payment attempts by this buyer in %(window)s (more than %(limit)d)."),
+    count = Payment.objects.filter(
+        buyer_id=payment.buyer_id, created_at__gt=_since(rule, now)
+    ).count()
+    if not _over_limit(rule, count):
+        return None
+    message = ngettext(
+        "%(count)d payment attempt by this buyer in %(window)s (more than %(limit)d).",
+        "%(count)d payment attempts by this buyer in %(window)s (more than %(limit)d).",
+        count,
     )
+    return _counted(rule, count, message)
 
 
 def _velocity_session(rule: RiskRule, payment: Payment, now: datetime) -> str | None:
@@ -109,27 +112,31 @@ def _velocity_session(rule: RiskRule, payment: Payment, now: datetime) -> str | 
         return None
     count = Payment.objects.filter(
         session_key=payment.session_key, created_at__gt=_since(rule, now)
+    ).count()
+    if not _over_limit(rule, count):
+        return None
+    message = ngettext(
+        "%(count)d payment attempt from this browser session in %(window)s (more than %(limit)d).",
+        "%(count)d payment attempts from this browser session in %(window)s (more than %(limit)d).",
+        count,
     )
-    return _too_many(
-        rule,
-        count.count(),
-        _(
-            "%(count)d payment attempts from this browser session in %(window)s "
-            "(more than %(limit)d)."
-        ),
-    )
+    return _counted(rule, count, message)
 
 
 def _velocity_ip(rule: RiskRule, payment: Payment, now: datetime) -> str | None:
     if not payment.ip_address:
         return None
-    count = Payment.objects.filter(ip_address=payment.ip_address, created_at__gt=_since(rule, now))
-    return _too_many(
-        rule,
-        count.count(),
-        _("%(count)d payment attempts from %(ip)s in %(window)s (more than %(limit)d)."),
-        ip=payment.ip_address,
+    count = Payment.objects.filter(
+        ip_address=payment.ip_address, created_at__gt=_since(rule, now)
+    ).count()
+    if not _over_limit(rule, count):
+        return None
+    message = ngettext(
+        "%(count)d payment attempt from %(ip)s in %(window)s (more than %(limit)d).",
+        "%(count)d payment attempts from %(ip)s in %(window)s (more than %(limit)d).",
+        count,
     )
+    return _counted(rule, count, message, ip=payment.ip_address)
 
 
 def _repeated_failures(rule: RiskRule, payment: Payment, now: datetime) -> str | None:
@@ -137,12 +144,15 @@ def _repeated_failures(rule: RiskRule, payment: Payment, now: datetime) -> str |
         buyer_id=payment.buyer_id,
         status=PaymentStatus.FAILED,
         created_at__gt=_since(rule, now),
+    ).count()
+    if not _over_limit(rule, count):
+        return None
+    message = ngettext(
+        "%(count)d failed payment of this buyer in %(window)s (more than %(limit)d).",
+        "%(count)d failed payments of this buyer in %(window)s (more than %(limit)d).",
+        count,
     )
-    return _too_many(
-        rule,
-        count.count(),
-        _("%(count)d failed payments of this buyer in %(window)s (more than %(limit)d)."),
-    )
+    return _counted(rule, count, message)
 
 
 def _new_account_high_amount(rule: RiskRule, payment: Payment, now: datetime) -> str | None:
@@ -153,11 +163,15 @@ def _new_account_high_amount(rule: RiskRule, payment: Payment, now: datetime) ->
         return None
     if age >= timedelta(days=days) or payment.amount < threshold:
         return None
-    return _(
-        "An account opened %(age)s ago (newer than %(days)d days) pays %(amount)s "
-        "(threshold %(threshold)s)."
+    age_days = max(age.days, 0)
+    return ngettext(
+        "An account %(age)d day old (new below %(days)d days) pays %(amount)s "
+        "(threshold %(threshold)s).",
+        "An account %(age)d days old (new below %(days)d days) pays %(amount)s "
+        "(threshold %(threshold)s).",
+        age_days,
     ) % {
-        "age": _window(max(int(age.total_seconds() // 60), 0)),
+        "age": age_days,
         "days": days,
         "amount": format_money(payment.amount, payment.currency),
         "threshold": format_money(threshold, payment.currency),
@@ -206,14 +220,17 @@ def _shared_address(rule: RiskRule, payment: Payment, now: datetime) -> str | No
         .distinct()
         .count()
     )
-    return _too_many(
-        rule,
-        others + 1,
-        _(
-            "%(count)d accounts paying for delivery to this address in %(window)s "
-            "(more than %(limit)d)."
-        ),
+    count = others + 1
+    if not _over_limit(rule, count):
+        return None
+    message = ngettext(
+        "%(count)d account paying for delivery to this address in %(window)s "
+        "(more than %(limit)d).",
+        "%(count)d accounts paying for delivery to this address in %(window)s "
+        "(more than %(limit)d).",
+        count,
     )
+    return _counted(rule, count, message)
 
 
 CHECKS: dict[str, Check] = {
