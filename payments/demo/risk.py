@@ -20,6 +20,7 @@ def assess_demo_payment(
     assessment = assess_payment(payment=payment, now=now, stage=RiskStage.START)
     if card_country and not payment.card_country:
         Payment.objects.filter(pk=payment.pk, card_country="").update(card_country=card_country)
+        payment.card_country = card_country
     if payment.status == PaymentStatus.SUCCEEDED:
         assessment = assess_payment(payment=payment, now=now, stage=RiskStage.SUCCESS)
     return assessment

@@ -10,6 +10,8 @@ assessment is recorded once per stage, so a repeated call (a replayed webhook) c
 ``check_refund_allowed`` refuses a refund above ``PAYMENTS_REFUND_MFA_THRESHOLD`` to anyone
 without two-factor authentication.
 
+``held_reasons`` puts an assessment in words for the payment's review reason.
+
 This module never calls a provider, never moves a payment or an order, and never decides what
 happens to a blocked or held attempt: ``services.paying`` acts on the decision.
 """
@@ -31,7 +33,7 @@ from django.utils.translation import ngettext
 from marketplace.accounts.selectors import has_two_factor
 from marketplace.core.money import format_money
 
-from ..errors import PaymentError, RefundError
+from ..errors import RefundError
 from ..models import (
     Payment,
     PaymentStatus,
@@ -47,7 +49,8 @@ from ..models import (
 DEFAULT_REVIEW_AT = 50
 DEFAULT_BLOCK_AT = 100
 
-SEVERITY = {RiskDecision.ALLOW: 0, RiskDecision.REVIEW: 1, RiskDecision.BLOCK: 2}
+ALLOW, REVIEW, BLOCK = RiskDecision.ALLOW, RiskDecision.REVIEW, RiskDecision.BLOCK
+SEVERITY = {ALLOW: 0, REVIEW: 1, BLOCK: 2}
 
 
 @dataclass(frozen=True)
@@ -286,11 +289,8 @@ def assess_payment(
         raise ValueError(f"Unknown risk stage {stage!r}.")
     with transaction.atomic(savepoint=False):
         # Locking the attempt makes two assessments of it (a webhook and a return) take turns.
-        payment = (
-            Payment.objects.select_for_update(of=("self",))
-            .select_related("buyer", "group")
-            .get(pk=payment.pk)
-        )
+        # The caller's object is judged as it is: the card's country may not be saved yet.
+        Payment.objects.select_for_update().filter(pk=payment.pk).values_list("pk").get()
         existing = RiskAssessment.objects.filter(payment=payment).first()
         if stage == RiskStage.START:
             return existing or _assess_start(payment=payment, now=now)
@@ -340,29 +340,29 @@ def _assess_success(
     return assessment
 
 
-def check_not_blocked(*, assessment: RiskAssessment) -> None:
-    """Raises the buyer-facing refusal when the assessment blocks the attempt."""
-    if assessment.decision == RiskDecision.BLOCK:
-        raise PaymentError(
-            _(
-                "We cannot accept this payment right now. Please try again later or contact "
-                "customer service."
-            ),
-            code="risk_blocked",
-        )
-
-
-def held_reason(*, assessment: RiskAssessment) -> str:
-    """One line for ``Payment.review_reason`` naming the rules that fired."""
-    with translation.override(settings.LANGUAGE_CODE):
-        labels = [str(RiskRuleCode(reason["rule"]).label) for reason in assessment.reasons]
-        return (
-            _("Risk score %(score)d: %(rules)s")
-            % {
-                "score": assessment.score,
-                "rules": "; ".join(labels) or "-",
-            }
-        )[:300]
+def held_reasons(*, payment: Payment, now: datetime, stage: str) -> list[str]:
+    """Why risk control holds the payment for finance staff after this stage (empty when it
+    may go through). Asked for the start and then for the success stage, each stage names its
+    own rules, so together they never repeat a reason."""
+    before = RiskAssessment.objects.filter(payment_id=payment.pk).first()
+    assessment = assess_payment(payment=payment, now=now, stage=stage)
+    if assessment.decision == ALLOW:
+        return []
+    if stage == RiskStage.START:
+        reasons = [r for r in assessment.reasons if r["rule"] not in SUCCESS_RULES]
+    elif before is not None and before.decision != ALLOW:
+        reasons = [r for r in assessment.reasons if r["rule"] in SUCCESS_RULES]
+    else:  # allowed at start, held now: every reason counts
+        reasons = list(assessment.reasons)
+    if not reasons:
+        return []
+    return [
+        _("Risk score %(score)d: %(reasons)s")
+        % {
+            "score": assessment.score,
+            "reasons": " ".join(reason["detail"] for reason in reasons),
+        }
+    ]
 
 
 # --- Two-factor gate on refunds -------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from orders.models import OrderGroup
-from payments.errors import PaymentError
+from payments.demo.risk import flag_demo_payment
 from payments.models import (
     Payment,
     PaymentStatus,
@@ -21,11 +21,11 @@ from payments.models import (
     RiskRuleCode,
     RiskStage,
 )
-from payments.services.risk import address_key, assess_payment, check_not_blocked
+from payments.services.risk import address_key, assess_payment, held_reasons
 from tests.accounts.factories import UserFactory
 from tests.orders.factories import placed_order
 
-from .factories import PaymentFactory
+from .risk_support import PaymentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -244,11 +244,7 @@ def test_many_accounts_at_one_address_fires_above_the_limit_within_the_window():
 
 
 def _paid_with_card(card_country: str) -> Payment:
-    payment = PaymentFactory()  # delivery to TW
-    Payment.objects.filter(pk=payment.pk).update(
-        card_country=card_country, status=PaymentStatus.SUCCEEDED
-    )
-    return payment
+    return PaymentFactory(card_country=card_country, status=PaymentStatus.SUCCEEDED)  # to TW
 
 
 def test_the_card_country_is_judged_only_at_success_and_turns_allow_into_review():
@@ -410,19 +406,45 @@ def test_an_unknown_stage_is_refused_and_nothing_is_recorded():
     assert not RiskAssessment.objects.exists()
 
 
-def test_a_blocked_assessment_refuses_the_attempt_with_a_clear_message():
-    only(C.VELOCITY_USER)
-    tune(C.VELOCITY_USER, weight=100, window_minutes=10, count_limit=0)
-    blocked = assess_payment(payment=PaymentFactory(), now=timezone.now())
-    tune(C.VELOCITY_USER, weight=50)
-    held = assess_payment(payment=PaymentFactory(), now=timezone.now())
+def test_held_reasons_name_each_stages_own_rules_once():
+    only(C.VELOCITY_USER, C.CARD_COUNTRY_MISMATCH)
+    tune(C.VELOCITY_USER, weight=50, window_minutes=10, count_limit=0)
+    tune(C.CARD_COUNTRY_MISMATCH, weight=50)
+    payment, now = PaymentFactory(), timezone.now()
+    assess_payment(payment=payment, now=now)
+    payment.card_country = "US"  # reported by the provider, not saved yet
 
-    with pytest.raises(PaymentError) as refused:
-        check_not_blocked(assessment=blocked)
-    check_not_blocked(assessment=held)  # review lets the payment go on, held for finance
+    at_start = held_reasons(payment=payment, now=now, stage=RiskStage.START)
+    at_success = held_reasons(payment=payment, now=now, stage=RiskStage.SUCCESS)
 
-    assert refused.value.code == "risk_blocked"
-    assert "cannot accept this payment" in refused.value.message
+    assert at_start == [
+        "Risk score 50: 1 payment attempt by this buyer in 10 minutes (more than 0)."
+    ]
+    assert at_success == ["Risk score 100: Card issued in US, delivery to TW."]
+    assessment = RiskAssessment.objects.get(payment=payment)
+    assert (assessment.score, assessment.decision) == (100, RiskDecision.REVIEW)
+
+
+def test_held_reasons_of_a_payment_allowed_at_start_and_held_at_success_say_everything():
+    only(C.VELOCITY_USER, C.CARD_COUNTRY_MISMATCH)
+    tune(C.VELOCITY_USER, weight=30, window_minutes=10, count_limit=0)
+    tune(C.CARD_COUNTRY_MISMATCH, weight=30)
+    payment, now = PaymentFactory(), timezone.now()
+    payment.card_country = "US"
+
+    assert held_reasons(payment=payment, now=now, stage=RiskStage.START) == []
+    assert held_reasons(payment=payment, now=now, stage=RiskStage.SUCCESS) == [
+        "Risk score 60: 1 payment attempt by this buyer in 10 minutes (more than 0). "
+        "Card issued in US, delivery to TW."
+    ]
+
+
+def test_an_allowed_payment_has_no_held_reasons():
+    payment, now = PaymentFactory(), timezone.now()
+
+    assert held_reasons(payment=payment, now=now, stage=RiskStage.START) == []
+    assert held_reasons(payment=payment, now=now, stage=RiskStage.SUCCESS) == []
+    assert RiskAssessment.objects.get(payment=payment).stage == RiskStage.SUCCESS
 
 
 def test_assessing_costs_a_few_queries_however_long_the_history(django_assert_max_num_queries):
@@ -433,7 +455,7 @@ def test_assessing_costs_a_few_queries_however_long_the_history(django_assert_ma
     )
     payment = PaymentFactory(group=group, session_key="s", ip_address="10.9.9.9")
 
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         assessment = assess_payment(payment=payment, now=timezone.now())
 
     assert set(fired(assessment)) == {
@@ -457,3 +479,19 @@ def test_a_rule_needs_its_own_parameters_and_refuses_the_others():
         velocity.full_clean()
 
     assert set(invalid.value.message_dict) == {"window_minutes", "amount_threshold"}
+
+
+# --- Demo -----------------------------------------------------------------------------------
+
+
+def test_the_demo_flags_a_paid_payment_the_way_the_live_flow_does_once():
+    payment = PaymentFactory(status=PaymentStatus.SUCCEEDED)  # delivery to TW
+    now = timezone.now()
+
+    flagged = flag_demo_payment(payment=payment, now=now)
+    again = flag_demo_payment(payment=Payment.objects.get(pk=payment.pk), now=now)
+
+    assert (flagged.stage, flagged.score, flagged.decision) == ("success", 50, "review")
+    assert fired(flagged) == [C.CARD_COUNTRY_MISMATCH]
+    assert (again.pk, again.score, again.reasons) == (flagged.pk, 50, flagged.reasons)
+    assert Payment.objects.get(pk=payment.pk).card_country == "NG"

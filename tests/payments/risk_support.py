@@ -1,4 +1,5 @@
-"""Payments factories: attempts to pay real (placed) order groups."""
+"""Risk-control test helpers: payment attempts made directly (with the session, IP address,
+status and time a test needs) for real placed order groups, to be assessed by the rules."""
 
 import factory
 
