@@ -298,6 +298,8 @@ BANK_TRANSFER_ACCOUNT = {
     "number": env.str("BANK_TRANSFER_ACCOUNT_NUMBER", default="000-123-456789"),
     "swift": env.str("BANK_TRANSFER_SWIFT", default="DEMOXXXX"),
 }
+# Refunds above this amount (base currency) need a person with two-factor authentication.
+PAYMENTS_REFUND_MFA_THRESHOLD = env.str("PAYMENTS_REFUND_MFA_THRESHOLD", default="200.00")
 
 # --- Accounts ----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

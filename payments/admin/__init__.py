@@ -1,4 +1,4 @@
-"""Staff pages of payments (``paying``: attempts, the held-payment queue, refunds, provider
-events, wallets)."""
+"""Staff pages of payments: attempts, the held-payment queue, refunds, provider events and
+wallets (``paying``); risk rules, thresholds and assessments (``risk``)."""
 
-from . import paying  # noqa: F401
+from . import paying, risk  # noqa: F401

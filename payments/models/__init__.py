@@ -1,4 +1,5 @@
-"""Tables of payments: attempts, refunds, provider events and store-credit wallets (``paying``).
+"""Tables of payments: attempts, refunds, provider events and store-credit wallets (``paying``);
+risk rules, thresholds and assessments (``risk``).
 
 One-row facts only; every write goes through ``payments.services``.
 """
@@ -16,6 +17,14 @@ from .paying import (
     WalletEntryKind,
     WebhookEvent,
 )
+from .risk import (
+    RiskAssessment,
+    RiskDecision,
+    RiskPolicy,
+    RiskRule,
+    RiskRuleCode,
+    RiskStage,
+)
 
 __all__ = [
     "HeldPayment",
@@ -25,6 +34,12 @@ __all__ = [
     "ProviderCode",
     "Refund",
     "RefundStatus",
+    "RiskAssessment",
+    "RiskDecision",
+    "RiskPolicy",
+    "RiskRule",
+    "RiskRuleCode",
+    "RiskStage",
     "Wallet",
     "WalletEntry",
     "WalletEntryKind",

@@ -106,6 +106,9 @@ class Payment(models.Model):
             models.Index(fields=["group", "status"]),
             models.Index(fields=["buyer", "-created_at"]),
             models.Index(fields=["status", "needs_review"]),
+            # Risk control counts recent attempts per browser session and per IP address.
+            models.Index(fields=["session_key", "created_at"]),
+            models.Index(fields=["ip_address", "created_at"]),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,5 +1,7 @@
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from marketplace.accounts.models import Address, User
 
@@ -34,3 +36,8 @@ class AddressFactory(factory.django.DjangoModelFactory):
     city = "Taipei"
     street = factory.Sequence(lambda n: f"{n} Xinyi Road")
     postcode = "110"
+
+
+def enable_two_factor(user: User) -> Authenticator:
+    """An authenticator app (TOTP) for ``user``, stored as allauth stores it on activation."""
+    return TOTP.activate(user, generate_totp_secret()).instance

@@ -15,7 +15,7 @@ from marketplace.sellers.models import (
 )
 from marketplace.sellers.services.members import invite_member
 from marketplace.sellers.services.shops import follow_shop
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import UserFactory, enable_two_factor
 
 from .factories import MerchantApplicationFactory, RuleFactory
 
@@ -203,6 +203,7 @@ def test_another_merchant_edits_only_its_own_shop(client_as, other_merchant, sho
 
 
 def test_the_owner_changes_the_payout_details(client_as, merchant, shop):
+    enable_two_factor(merchant)
     response = client_as(merchant).post(
         PAYOUT_URL,
         {"account_name": "Shop Ltd", "bank_name": "Cathay", "account_number": "TW 0001"},

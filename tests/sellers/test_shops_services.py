@@ -22,7 +22,7 @@ from marketplace.sellers.services.shops import (
     update_payout_details,
     update_shop_settings,
 )
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import UserFactory, enable_two_factor
 
 from .factories import jpeg_bytes, png_bytes
 
@@ -207,6 +207,7 @@ def test_only_the_owner_changes_the_payout_details(shop, merchant, manager):
     merchant_row.refresh_from_db()
     assert merchant_row.payout_account_number == before
 
+    enable_two_factor(merchant)
     update_payout_details(
         merchant=merchant_row,
         by=merchant,

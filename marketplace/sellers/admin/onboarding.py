@@ -3,7 +3,8 @@ review queue (approve, reject, ask for more information), merchants and their br
 
 Applications are never edited here: every field is read-only and decisions go through the
 services in ``services/onboarding.py`` (from the list actions or the buttons on the change page),
-so statuses, history, the new merchant and the notifications are the same as anywhere.
+so statuses, history, the new merchant and the notifications are the same as anywhere. A
+merchant's payout details are editable only by staff with two-factor authentication.
 """
 
 from typing import Any
@@ -20,6 +21,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from marketplace.accounts.selectors import has_two_factor
 
 from ..errors import SellerError
 from ..forms.onboarding import ReasonForm
@@ -366,6 +369,9 @@ class MerchantBrandInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+PAYOUT_FIELDS = ["payout_account_name", "payout_bank_name", "payout_account_number"]
+
+
 @admin.register(Merchant)
 class MerchantAdmin(admin.ModelAdmin):
     list_display = ["legal_name", "shop", "seller_kind", "merchant_type", "country", "created_at"]
@@ -374,6 +380,13 @@ class MerchantAdmin(admin.ModelAdmin):
     search_fields = ["legal_name", "shop__name", "shop__slug", "members__user__email"]
     readonly_fields = ["application", "seller_kind", "merchant_type", "created_at"]
     inlines = [MemberInline, MerchantBrandInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        """Payout details change only for staff who sign in with two-factor authentication."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if not has_two_factor(request.user):
+            fields += PAYOUT_FIELDS
+        return fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # merchants come from approved applications

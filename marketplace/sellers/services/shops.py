@@ -22,6 +22,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from marketplace.accounts.selectors import has_two_factor
 from marketplace.core.states import transition
 
 from ..access import MANAGERS, OWNER_ONLY
@@ -205,9 +206,15 @@ def update_shop_settings(
 def update_payout_details(
     *, merchant: Merchant, by: Any, account_name: str, bank_name: str, account_number: str
 ) -> Merchant:
-    """Payouts go to the new account; only the owner may change it."""
+    """Payouts go to the new account; only the owner may change it, with two-factor
+    authentication on (a stolen password alone must not redirect the shop's money)."""
     if not can_manage_payout(merchant=merchant, by=by):
         raise ShopError(_("Only the owner can change the payout details."), code="not_owner")
+    if not has_two_factor(by):
+        raise ShopError(
+            _("Turn on two-factor authentication before changing the payout details."),
+            code="mfa_required",
+        )
     account_number = "".join((account_number or "").split()).upper()
     if not account_name.strip() or not bank_name.strip() or not account_number:
         raise ShopError(

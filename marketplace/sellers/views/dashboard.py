@@ -2,8 +2,9 @@
 invitations, and the decoration editor with its preview.
 
 Every page is behind ``seller_required``: clerks read, the owner and managers change the shop,
-only the owner changes members and payout details. Objects are fetched only through selectors
-scoped to ``request.shop`` / ``request.merchant``, so another shop's ids give 404. The
+only the owner changes members and payout details (the latter with two-factor authentication
+on). Objects are fetched only through selectors scoped to ``request.shop`` /
+``request.merchant``, so another shop's ids give 404. The
 decoration editor answers htmx requests with the refreshed block list and everyone else with a
 redirect, so it works the same without JavaScript.
 """
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from marketplace.accounts.selectors import has_two_factor
 from marketplace.core.errors import DomainError
 
 from ..access import MANAGERS, OWNER_ONLY, seller_required
@@ -111,6 +113,8 @@ def payout(request: HttpRequest) -> HttpResponse:
         "account_number": merchant.payout_account_number,
     }
     form = PayoutForm(request.POST or None, initial=initial)
+    # The service refuses without two-factor authentication too; the page says so up front.
+    needs_two_factor = not has_two_factor(request.user)
     if request.method == "POST" and form.is_valid():
         try:
             shops.update_payout_details(merchant=merchant, by=request.user, **form.cleaned_data)
@@ -119,7 +123,8 @@ def payout(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Payout details saved."))
             return redirect("sellers:payout")
-    return render(request, "sellers/dashboard/payout.html", {"form": form})
+    context = {"form": form, "needs_two_factor": needs_two_factor}
+    return render(request, "sellers/dashboard/payout.html", context)
 
 
 # --- Members --------------------------------------------------------------------------------
