@@ -77,7 +77,8 @@ def test_the_list_shows_tabs_with_counts_and_filters_by_tab(client_as, user):
     assert list(to_pay.context["page"].object_list) == [waiting]
     page = to_pay.content.decode()
     assert waiting.number in page and paid.number not in page
-    assert "Pay by" in page  # the payments page does not exist yet
+    assert "Pay by" in page
+    assert f"/payments/pay/{waiting.group.number}/" in page
     assert list(client.get("/orders/?tab=nonsense").context["page"].object_list) != []
 
 
