@@ -3,8 +3,10 @@
 from django.conf import settings
 
 from .base import Provider
+from .stripe import StripeProvider
 
 _PROVIDERS: dict[str, Provider] = {}
+_PROVIDERS["stripe"] = StripeProvider()
 
 
 def get(code: str) -> Provider:
