@@ -19,10 +19,12 @@ def group_for_buyer_or_404(*, user: Any, number: str) -> OrderGroup:
     )
 
 
-def payment_for_buyer_or_404(*, user: Any, number: str) -> Payment:
-    return get_object_or_404(
-        Payment.objects.select_related("group"), buyer=user, number=str(number)[:24]
-    )
+def payment_for_buyer_or_404(*, user: Any, number: str, provider: str | None = None) -> Payment:
+    """The buyer's own attempt with this number (through ``provider`` when given)."""
+    payments = Payment.objects.select_related("group").filter(buyer=user)
+    if provider is not None:
+        payments = payments.filter(provider=provider)
+    return get_object_or_404(payments, number=str(number)[:24])
 
 
 def payment_for_sandbox_or_404(*, user: Any, reference: str) -> Payment:

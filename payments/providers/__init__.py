@@ -7,6 +7,7 @@ from .base import Provider
 from .cash_on_delivery import CashOnDeliveryProvider
 from .sandbox import SandboxProvider
 from .store_credit import StoreCreditProvider
+from .stripe import StripeProvider
 
 _PROVIDERS: dict[str, Provider] = {
     provider.code: provider
@@ -15,6 +16,7 @@ _PROVIDERS: dict[str, Provider] = {
         StoreCreditProvider(),
         BankTransferProvider(),
         CashOnDeliveryProvider(),
+        StripeProvider(),
     )
 }
 

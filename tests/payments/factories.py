@@ -4,10 +4,11 @@ moved along through the real services (so each test starts from states the code 
 from decimal import Decimal
 from typing import Any
 
+import factory
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import RequestFactory
 
-from payments.models import Payment, PaymentStatus
+from payments.models import Payment, PaymentStatus, ProviderCode, Refund
 from payments.providers import sandbox
 from payments.providers.base import Outcome
 from payments.services import paying
@@ -60,3 +61,29 @@ def paid_group(*, buyer: Any = None, price: Decimal | None = None, **kwargs):
     payment = approve(started_payment(group=group))
     group.refresh_from_db()
     return group, payment
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    """A new sandbox attempt to pay a newly placed order's group, for the group's total."""
+
+    class Meta:
+        model = Payment
+
+    number = factory.Sequence(lambda n: f"PAY{n:08d}")
+    group = factory.LazyFunction(lambda: placed_order().group)
+    buyer = factory.LazyAttribute(lambda o: o.group.buyer)
+    provider = ProviderCode.SANDBOX
+    amount = factory.LazyAttribute(lambda o: o.group.total)
+    currency = factory.LazyAttribute(lambda o: o.group.currency)
+
+
+class RefundFactory(factory.django.DjangoModelFactory):
+    """A pending refund of 1.00 of a succeeded payment."""
+
+    class Meta:
+        model = Refund
+
+    payment = factory.SubFactory(PaymentFactory, status=PaymentStatus.SUCCEEDED)
+    amount = Decimal("1.00")
+    currency = factory.LazyAttribute(lambda o: o.payment.currency)
+    reason = "Test refund"
