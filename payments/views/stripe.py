@@ -2,14 +2,14 @@
 buyer back (the same address with ``?payment_intent=pi_...``).
 
 The card form is Stripe's own frame, loaded from js.stripe.com as PCI requires: no card number
-reaches this server. The page only shows what Stripe says; payments are recorded by the services
-from Stripe's webhooks, never here.
+reaches this server. A success Stripe reports on return is recorded at once (as its webhook would record it, and
+the webhook then changes nothing); anything else is only shown, and left to the webhooks.
 """
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
@@ -20,6 +20,7 @@ from ..errors import ProviderError
 from ..models import PaymentStatus, ProviderCode
 from ..providers.stripe import StripeProvider
 from ..selectors import payment_for_buyer_or_404
+from ..services import paying
 
 # Our languages in the Payment Element's locales.
 STRIPE_LOCALES = {"en": "en", "zh-hans": "zh", "zh-hant": "zh-TW"}
@@ -39,6 +40,10 @@ def pay(request: HttpRequest, number: str) -> HttpResponse:
             outcome = StripeProvider().handle_return(payment=payment, params=request.GET.dict())
         except ProviderError as failure:
             error = failure.message
+    if outcome is not None and outcome.status == PaymentStatus.SUCCEEDED:
+        # Stripe says it is paid: record it now (the webhook that follows changes nothing).
+        paying.record_outcome(payment=payment, outcome=outcome)
+        return redirect("payments:result", number=payment.number)
     status = outcome.status if outcome else payment.status
     can_pay = (
         payment.status in (PaymentStatus.CREATED, PaymentStatus.REQUIRES_ACTION)

@@ -13,5 +13,6 @@ def fake_stripe(settings):
     settings.STRIPE_SECRET_KEY = fake.secret_key
     settings.STRIPE_PUBLISHABLE_KEY = fake.publishable_key
     settings.STRIPE_WEBHOOK_SECRET = fake.webhook_secret
+    settings.PAYMENT_PROVIDERS = [*settings.PAYMENT_PROVIDERS, "stripe"]
     yield fake
     fake.stop()

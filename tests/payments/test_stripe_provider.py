@@ -100,7 +100,7 @@ def test_start_creates_a_payment_intent_for_the_amount_in_minor_units(fake_strip
     assert answer.status == PaymentStatus.REQUIRES_ACTION
     assert answer.reference == intent["id"]
     assert answer.data == {"client_secret": intent["client_secret"]}
-    assert answer.redirect_url == f"/payments/{payment.number}/stripe/"
+    assert answer.redirect_url == f"/payments/p/{payment.number}/stripe/"
 
 
 def test_a_retried_start_gets_the_same_intent(fake_stripe):

@@ -27,7 +27,7 @@ def started_stripe_payment(**fields):
 
 
 def url_of(payment) -> str:
-    return f"/payments/{payment.number}/stripe/"
+    return f"/payments/p/{payment.number}/stripe/"
 
 
 def payment_form(html: str) -> str:
@@ -54,7 +54,7 @@ def test_the_buyer_gets_stripes_payment_element_with_the_client_secret(client_as
     assert '<script src="https://js.stripe.com/v3/"' in html
     assert 'data-publishable-key="pk_test_fake"' in form
     assert f'data-client-secret="{payment.provider_data["client_secret"]}"' in form
-    assert f'data-return-url="http://testserver/payments/{payment.number}/stripe/"' in form
+    assert f'data-return-url="http://testserver/payments/p/{payment.number}/stripe/"' in form
     assert 'id="payment-element"' in form
     # Stripe's frame takes the card: our form has no field that could post one to us.
     assert "<input" not in form and "name=" not in form
@@ -80,22 +80,25 @@ def test_an_attempt_through_another_provider_is_not_found(client_as, fake_stripe
     assert client_as(payment.buyer).get(url_of(payment)).status_code == 404
 
 
-def test_back_from_stripe_after_paying_the_buyer_sees_it_received(client_as, fake_stripe):
+def test_back_from_stripe_after_paying_the_payment_is_recorded_and_received(client_as, fake_stripe):
     payment = started_stripe_payment()
-    fake_stripe.pay(payment.provider_reference)
+    fake_stripe.pay(payment.provider_reference, card_country=payment.group.country)
 
     response = client_as(payment.buyer).get(
         url_of(payment),
         {"payment_intent": payment.provider_reference, "redirect_status": "succeeded"},
+        follow=True,
     )
 
+    assert response.redirect_chain == [(f"/payments/p/{payment.number}/", 302)]
     html = response.content.decode()
-    assert "Stripe has received your payment" in html
-    assert payment_form(html) == ""
+    assert "Payment received" in html
     assert payment.provider_data["client_secret"] not in html
-    # The page only reads: the payment is recorded from Stripe's webhook by the services.
+    # Recorded as the webhook would record it (the webhook that follows changes nothing).
     payment.refresh_from_db()
-    assert payment.status == PaymentStatus.REQUIRES_ACTION
+    assert payment.status == PaymentStatus.SUCCEEDED
+    payment.group.refresh_from_db()
+    assert payment.group.status == "paid"
 
 
 def test_back_from_stripe_after_a_decline_the_buyer_sees_why_and_may_try_again(
