@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.sellers.models import Shop
@@ -90,7 +91,7 @@ class Payout(models.Model):
         related_name="+",
         verbose_name=_("sent by"),
     )
-    created_at = models.DateTimeField(_("scheduled"), auto_now_add=True)
+    created_at = models.DateTimeField(_("scheduled"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     failed_at = models.DateTimeField(_("failed"), null=True, blank=True)
 

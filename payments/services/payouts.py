@@ -68,7 +68,7 @@ def schedule_payouts(*, now: datetime) -> int:
     accounts = LedgerAccount.objects.filter(kind=AccountKind.MERCHANT_AVAILABLE).order_by("pk")
     scheduled = 0
     for shop_id, currency in list(accounts.values_list("shop_id", "currency")):
-        if schedule_payout(shop=shop_id, currency=currency) is not None:
+        if schedule_payout(shop=shop_id, currency=currency, now=now) is not None:
             scheduled += 1
     return scheduled
 
@@ -78,6 +78,7 @@ def schedule_payout(
     shop: Shop | int,
     currency: str | None = None,
     minimum: Decimal | None = None,
+    now: datetime | None = None,
     durable: bool = True,
 ) -> Payout | None:
     """The shop's whole available balance is on its way in one payout if it reaches ``minimum``
@@ -106,6 +107,7 @@ def schedule_payout(
             currency=currency,
             method=PayoutMethod.STRIPE_CONNECT if destination else PayoutMethod.MANUAL,
             destination=destination or "",
+            created_at=now or timezone.now(),
         )
         post_transaction(
             key=f"payout:{payout.pk}",

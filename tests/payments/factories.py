@@ -7,6 +7,7 @@ lead's ``record_outcome`` leaves behind before it marks the group paid).
 from decimal import Decimal
 
 import factory
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from orders.selectors import amount_due
@@ -19,6 +20,13 @@ from payments.models import (
     ProviderCode,
 )
 from tests.accounts.factories import UserFactory
+
+
+def finance_staff():
+    """A staff member of finance: may mark payouts sent or failed."""
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="change_payout"))
+    return user
 
 
 class PaymentFactory(factory.django.DjangoModelFactory):

@@ -315,3 +315,18 @@ def test_a_missed_completion_event_is_caught_by_the_beat_job(market, settings):
 
     assert available(market.shop_a) == D("95.00")
     assert order.status == OrderStatus.COMPLETED
+
+
+def test_the_release_is_scheduled_once(market, settings, django_capture_on_commit_callbacks):
+    from payments.services.settlement import schedule_release
+
+    group = place(market.buyer, [(market.book.pk, 1)])
+    pay(group)
+    with django_capture_on_commit_callbacks(execute=True):
+        order = complete(group.orders.get())
+    release_at = ShopSettlement.objects.get(order=order).release_at
+    settings.PAYMENTS_HOLDING_DAYS = 30
+
+    assert schedule_release(order=order) is False
+
+    assert ShopSettlement.objects.get(order=order).release_at == release_at
