@@ -9,7 +9,7 @@ from orders.models import FundedBy
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import CategoryFactory, VariantFactory
 from tests.orders.factories import CouponFactory
-from tests.payments.factories import CommissionRateFactory
+from tests.payments.ledger_factories import CommissionRateFactory
 
 
 class Market:

@@ -31,7 +31,7 @@ from payments.services.ledger import (
 from payments.services.settlement import settle_payment, settle_refund
 from tests.accounts.factories import AddressFactory
 from tests.orders.lifecycle_support import owner_of
-from tests.payments.factories import PaymentFactory
+from tests.payments.ledger_factories import PaymentFactory
 
 ZERO = Decimal("0")
 

@@ -25,7 +25,7 @@ from payments.models import (
 from payments.services.ledger import Line, platform_account, post_transaction, shop_account
 from payments.services.payouts import mark_payout_sent, schedule_payouts
 from payments.services.settlement import release_available_funds
-from tests.payments.factories import finance_staff
+from tests.payments.ledger_factories import finance_staff
 from tests.payments.ledger_support import (
     assert_ledger_consistent,
     available,

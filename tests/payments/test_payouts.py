@@ -18,7 +18,7 @@ from payments.services.payouts import (
     schedule_payouts,
 )
 from tests.accounts.factories import UserFactory
-from tests.payments.factories import PayoutAccountFactory, finance_staff
+from tests.payments.ledger_factories import PayoutAccountFactory, finance_staff
 from tests.payments.ledger_support import (
     assert_ledger_consistent,
     available,

@@ -12,7 +12,7 @@ from orders.services.lifecycle import cancel_order
 from payments.errors import LedgerError
 from payments.models import AccountKind, PaymentStatus, ShopSettlement
 from payments.services.settlement import release_available_funds, settle_payment
-from tests.payments.factories import CommissionRateFactory, PaymentFactory
+from tests.payments.ledger_factories import CommissionRateFactory, PaymentFactory
 from tests.payments.ledger_support import (
     assert_ledger_consistent,
     available,

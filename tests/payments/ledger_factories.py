@@ -1,4 +1,4 @@
-"""Payments factories: one call builds a valid object.
+"""Factories of the ledger tests: one call builds a valid object (paying helpers: factories.py).
 
 ``PaymentFactory(group=...)`` is the group's payment that succeeded, for the amount due (what the
 lead's ``record_outcome`` leaves behind before it marks the group paid).
