@@ -1,0 +1,2 @@
+"""Demo data of payments, one module per part (``ledger``: commission rates, settled payments,
+merchant balances and a payout)."""
