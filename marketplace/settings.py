@@ -7,6 +7,7 @@ Environments differ only in their variables, never in Python modules.
 """
 
 import secrets
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -241,6 +242,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.complete_delivered_orders",
         "schedule": crontab(minute=15),
     },
+    # Shops' shares of orders completed PAYMENTS_HOLDING_DAYS ago become available.
+    "release-available-funds": {
+        "task": "payments.tasks.release_available_funds",
+        "schedule": crontab(minute=30),
+    },
+    # Available balances of at least PAYMENTS_MINIMUM_PAYOUT are paid out, once a day.
+    "schedule-payouts": {
+        "task": "payments.tasks.schedule_payouts",
+        "schedule": crontab(hour=2, minute=0),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Outbox rows not confirmed as delivered after this many seconds are sent again by the sweeper.
@@ -300,6 +311,14 @@ BANK_TRANSFER_ACCOUNT = {
 }
 # Refunds above this amount (base currency) need a person with two-factor authentication.
 PAYMENTS_REFUND_MFA_THRESHOLD = env.str("PAYMENTS_REFUND_MFA_THRESHOLD", default="200.00")
+# Commission on a category's sales when staff set no rate for it (or its parents), in percent.
+PAYMENTS_DEFAULT_COMMISSION_PERCENT = Decimal(
+    env.str("PAYMENTS_DEFAULT_COMMISSION_PERCENT", default="5.00")
+)
+# A completed order's share stays in escrow this many days before the shop can be paid it.
+PAYMENTS_HOLDING_DAYS = env.int("PAYMENTS_HOLDING_DAYS", default=7)
+# The beat job pays out a shop's available balance once it reaches this amount (base currency).
+PAYMENTS_MINIMUM_PAYOUT = Decimal(env.str("PAYMENTS_MINIMUM_PAYOUT", default="50.00"))
 
 # --- Accounts ----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

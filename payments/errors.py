@@ -29,3 +29,13 @@ class BadSignature(PaymentError):
     """A webhook whose signature does not verify: answered 400, nothing stored."""
 
     default_code = "bad_signature"
+
+
+class LedgerError(PaymentError):
+    """Entries that would not balance, or a settlement that cannot be made."""
+
+    default_code = "ledger_error"
+
+
+class PayoutError(PaymentError):
+    default_code = "payout_error"

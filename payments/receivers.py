@@ -1,14 +1,17 @@
 """What payments does when orders report news: a paid order cancelled before shipping is
-refunded, and a cash-on-delivery group whose orders all arrived has been paid at the door.
-The work runs in a worker through the outbox (refunds call the provider); an order with no
-payment to act on queues nothing."""
+refunded, a cash-on-delivery group whose orders all arrived has been paid at the door, and a
+completed order's share is scheduled to leave escrow. Refunds and collections run in a worker
+through the outbox (refunds call the provider); an order with no payment to act on queues
+nothing."""
 
 from django.dispatch import receiver
 
 from marketplace.notifications import outbox
 from orders import events as order_events
+from orders.models import Order
 
 from .models import Payment, PaymentStatus, ProviderCode
+from .services.settlement import schedule_release
 
 
 def _payments_of_order(order_id: int):
@@ -35,3 +38,13 @@ def collect_cash_when_delivered(sender, order_id: int, **kwargs) -> None:
     )
     if cash.exists():
         outbox.enqueue(task="payments.tasks.collect_cash_on_delivery", order_id=order_id)
+
+
+@receiver(order_events.order_completed, dispatch_uid="payments_schedule_release")
+def schedule_release_on_completion(sender, order_id: int, **kwargs) -> None:
+    """The buyer confirmed receipt (or the auto-confirm did): the shop's share of the order
+    becomes available after the holding period. The beat job schedules it too, should this
+    be missed."""
+    order = Order.objects.filter(pk=order_id).first()
+    if order is not None:
+        schedule_release(order=order)

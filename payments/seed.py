@@ -1,17 +1,20 @@
-"""Demo data of payments: the demo shopper's paid orders carry their sandbox payments, the order
-waiting for payment has a declined attempt (the buyer can retry), one payment is partly
-refunded, one is held for finance review, and the shopper has store credit. Runs after the
-orders seed. Idempotent (see ``payments.demo.paying``).
+"""Demo data of payments: commission rates; the demo shopper's paid orders with their sandbox
+payments, a declined attempt on the order waiting for payment (the buyer can retry), a partly
+refunded payment, a payment held for review and store credit (``demo.paying``); then the
+merchants' balances and a payout (``demo.ledger``). Runs after the orders seed. Idempotent.
 """
 
 from collections.abc import Callable
 from typing import Any
 
-from .demo import paying
+from .demo import ledger, paying
 
 # The services called here are money entry points with their own durable transactions.
 OWN_TRANSACTIONS = True
 
 
 def run(*, options: dict[str, Any], log: Callable[[str], None]) -> None:
+    rates = ledger.ensure_rates()
+    log(f"payments: {rates} commission rates")
     paying.run(log=log)
+    ledger.run(log=log)

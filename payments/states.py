@@ -8,6 +8,7 @@ succeeded: refunds are their own rows.
 """
 
 from .models import PaymentStatus as P
+from .models import PayoutStatus as O
 from .models import RefundStatus as R
 
 PAYMENT = {
@@ -36,4 +37,12 @@ REFUND = {
     R.PENDING: {R.SUCCEEDED, R.FAILED},
     R.SUCCEEDED: set(),
     R.FAILED: set(),
+}
+
+# A payout: scheduled -> sent, or failed (its money is back in the shop's available balance; the
+# next run of the beat job schedules a new payout).
+PAYOUT = {
+    O.SCHEDULED: {O.SENT, O.FAILED},
+    O.SENT: set(),
+    O.FAILED: set(),
 }

@@ -1,7 +1,9 @@
-"""Celery tasks of payments; each calls one service and is safe to run twice.
+"""Celery tasks of payments; each calls one service and is safe to run twice (or at once).
 
-``process_webhook_event`` and ``deliver_sandbox_webhook`` are queued through the outbox (which
-retries them with backoff); beat runs the sweeps (``CELERY_BEAT_SCHEDULE`` in settings).
+Queued through the outbox (which retries them with backoff): ``process_webhook_event``,
+``deliver_sandbox_webhook``, ``refund_cancelled_order``, ``collect_cash_on_delivery`` and
+``send_payout``. Beat runs the sweeps, ``release_available_funds`` hourly and
+``schedule_payouts`` daily (``CELERY_BEAT_SCHEDULE`` in settings).
 """
 
 from celery import shared_task
@@ -9,7 +11,9 @@ from django.utils import timezone
 
 from orders.models import Order
 
-from .services import paying, refunds, sandbox_delivery, webhooks
+from .errors import PayoutError
+from .models import Payout
+from .services import paying, payouts, refunds, sandbox_delivery, settlement, webhooks
 
 
 @shared_task
@@ -40,3 +44,26 @@ def refund_cancelled_order(*, order_id: int, reason: str = "") -> None:
 @shared_task
 def collect_cash_on_delivery(*, order_id: int) -> None:
     paying.collect_cash_on_delivery(order=Order.objects.get(pk=order_id))
+
+
+@shared_task
+def release_available_funds() -> int:
+    return settlement.release_available_funds(now=timezone.now())
+
+
+@shared_task
+def schedule_payouts() -> int:
+    return payouts.schedule_payouts(now=timezone.now())
+
+
+@shared_task
+def send_payout(*, payout_id: int) -> None:
+    """A network failure raises (the outbox retries with the same idempotency key); a payout
+    already sent or failed is left alone."""
+    payout = Payout.objects.filter(pk=payout_id).first()
+    if payout is None:
+        return
+    try:
+        payouts.send_payout(payout=payout)
+    except PayoutError:
+        return

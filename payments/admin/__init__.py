@@ -1,4 +1,5 @@
 """Staff pages of payments: attempts, the held-payment queue, refunds, provider events and
-wallets (``paying``); risk rules, thresholds and assessments (``risk``)."""
+wallets (``paying``); risk rules, thresholds and assessments (``risk``); ledger accounts and
+transactions, commission rates, settlements, payout accounts and payouts (``ledger``)."""
 
-from . import paying, risk  # noqa: F401
+from . import ledger, paying, risk  # noqa: F401

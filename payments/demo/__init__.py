@@ -1,1 +1,3 @@
-"""Demo data of payments, one module per sub-domain; ``payments.seed`` runs them."""
+"""Demo data of payments, one module per part (``paying``: the shopper's payments, a refund, a
+held payment, store credit; ``ledger``: commission rates, merchant balances and a payout);
+``payments.seed`` runs them."""

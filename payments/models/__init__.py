@@ -1,9 +1,18 @@
 """Tables of payments: attempts, refunds, provider events and store-credit wallets (``paying``);
-risk rules, thresholds and assessments (``risk``).
+risk rules, thresholds and assessments (``risk``); the double-entry ledger (``ledger``);
+commission rates and shop settlements (``settlement``); payouts (``payouts``).
 
 One-row facts only; every write goes through ``payments.services``.
 """
 
+from .ledger import (
+    AccountKind,
+    EntryRole,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+    TransactionKind,
+)
 from .paying import (
     HeldPayment,
     Payment,
@@ -17,6 +26,7 @@ from .paying import (
     WalletEntryKind,
     WebhookEvent,
 )
+from .payouts import Payout, PayoutAccount, PayoutMethod, PayoutStatus
 from .risk import (
     RiskAssessment,
     RiskDecision,
@@ -25,12 +35,23 @@ from .risk import (
     RiskRuleCode,
     RiskStage,
 )
+from .settlement import CommissionRate, SettlementLine, ShopSettlement
 
 __all__ = [
+    "AccountKind",
+    "CommissionRate",
+    "EntryRole",
     "HeldPayment",
+    "LedgerAccount",
+    "LedgerEntry",
+    "LedgerTransaction",
     "Payment",
     "PaymentPurpose",
     "PaymentStatus",
+    "Payout",
+    "PayoutAccount",
+    "PayoutMethod",
+    "PayoutStatus",
     "ProviderCode",
     "Refund",
     "RefundStatus",
@@ -40,6 +61,9 @@ __all__ = [
     "RiskRule",
     "RiskRuleCode",
     "RiskStage",
+    "SettlementLine",
+    "ShopSettlement",
+    "TransactionKind",
     "Wallet",
     "WalletEntry",
     "WalletEntryKind",

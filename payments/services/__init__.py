@@ -1,5 +1,3 @@
-"""Every write of payments, split by sub-domain:
-
-- ``risk``: scoring payment attempts against the staff's risk rules; the two-factor gate on
-  large refunds.
-"""
+"""Every write of payments, one module per sub-domain: ``paying`` (attempts, outcomes, held
+payments), ``webhooks``, ``refunds``, ``wallets`` (store credit), ``risk`` (scoring, the
+two-factor gate on large refunds), ``ledger``, ``settlement``, ``commission``, ``payouts``."""
