@@ -308,7 +308,9 @@ def _succeed(*, payment: Payment, outcome: Outcome, by: Any) -> Payment:
             reason=payment.review_reason if problems else "",
             changes=changes,
         )
-        if not problems:
+        if problems:
+            settlement.record_receipt(payment=payment)
+        else:
             _apply(payment=payment, by=by)
     return payment
 
@@ -350,6 +352,7 @@ def _apply(*, payment: Payment, by: Any) -> None:
     """The money is in and fits: the orders are paid and the shops' shares recorded."""
     if payment.purpose == PaymentPurpose.TOP_UP:
         wallets.credit_top_up(payment=payment)
+        settlement.settle_payment(payment=payment)
         return
     try:
         lifecycle.mark_paid(group=payment.group, by=by, reference=payment.number, durable=False)

@@ -153,7 +153,7 @@ def settle_payment(*, payment: Payment) -> None:
         raise LedgerError(_("Only a payment that succeeded is settled."), code="not_succeeded")
     at = payment.succeeded_at or timezone.now()
     with transaction.atomic(savepoint=False):
-        _record_receipt(payment)
+        record_receipt(payment=payment)
         if payment.purpose == PaymentPurpose.TOP_UP:
             _record_top_up(payment)
             return
@@ -173,7 +173,12 @@ def settle_payment(*, payment: Payment) -> None:
             _settle_order(order=order, payment=payment, at=at)
 
 
-def _record_receipt(payment: Payment) -> None:
+def record_receipt(*, payment: Payment) -> None:
+    """The money arrived (once): in the provider's clearing account, not yet anyone's. A payment
+    held for review stays there until finance staff approve it (``settle_payment``) or refund
+    it."""
+    if payment.status != PaymentStatus.SUCCEEDED:
+        raise LedgerError(_("Only a payment that succeeded is settled."), code="not_succeeded")
     currency = payment.currency
     post_transaction(
         key=f"received:{payment.pk}",
@@ -287,7 +292,7 @@ def settle_refund(*, refund: Refund) -> None:
         )
         if LedgerTransaction.objects.filter(key=key).exists():
             return
-        _record_receipt(payment)
+        record_receipt(payment=payment)
         if refund.to_wallet:
             destination = _platform(AccountKind.STORE_CREDIT, currency)
         else:

@@ -1,6 +1,7 @@
 """The payments demo: sandbox payments behind the demo shopper's paid orders, a declined attempt
 on the order waiting for payment, a partial refund, store credit and a payment held for review;
-safe to run twice."""
+commission rates, the paid orders settled, completed orders' shares available, one payout sent
+to the demo merchant; the ledger balances, and a second run changes nothing."""
 
 from decimal import Decimal
 
@@ -11,11 +12,22 @@ from catalog import seed as catalog_seed
 from marketplace.accounts import seed as accounts_seed
 from marketplace.accounts.models import User
 from marketplace.sellers.demo import onboarding
+from marketplace.sellers.models import Shop
 from orders import seed as orders_seed
-from orders.models import GroupStatus, OrderGroup
+from orders.models import GroupStatus, Order, OrderGroup, OrderStatus
 from payments import seed as payments_seed
-from payments.models import Payment, PaymentStatus, Refund, RefundStatus
+from payments.models import (
+    CommissionRate,
+    Payment,
+    PaymentStatus,
+    Payout,
+    PayoutStatus,
+    Refund,
+    RefundStatus,
+    ShopSettlement,
+)
 from payments.services import wallets
+from tests.payments.ledger_support import assert_ledger_consistent, available, ledger_counts
 from tests.sellers.conftest import private_files  # noqa: F401 - the fixture, used below
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
@@ -57,8 +69,40 @@ def test_demo_payments_show_every_case_and_a_second_run_adds_nothing(
     assert held.group.status == GroupStatus.PENDING_PAYMENT
     assert held.review_reason
 
-    counts = (Payment.objects.count(), Refund.objects.count(), OrderGroup.objects.count())
+    assert CommissionRate.objects.filter(category__slug="phone-cases").exists()
+    paid = Order.objects.filter(
+        buyer=shopper,
+        status__in=[OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED, "completed"],
+    )
+    assert set(ShopSettlement.objects.values_list("order", flat=True)) == set(
+        paid.values_list("pk", flat=True)
+    )
+    outfitters = Shop.objects.get(merchant__members__user__email="merchant@example.com")
+    payout = Payout.objects.get()
+    assert (payout.shop, payout.status) == (outfitters, PayoutStatus.SENT)
+    released = ShopSettlement.objects.filter(released_at__isnull=False)
+    assert set(released.values_list("order__status", flat=True)) == {OrderStatus.COMPLETED}
+    others = released.exclude(shop=outfitters)
+    assert others and all(available(s.shop) > 0 for s in others)
+    assert ShopSettlement.objects.filter(released_at__isnull=True, shop=outfitters).exists()
+    assert_ledger_consistent()
+
+    counts = (
+        Payment.objects.count(),
+        Refund.objects.count(),
+        OrderGroup.objects.count(),
+        ledger_counts(),
+        CommissionRate.objects.count(),
+        ShopSettlement.objects.count(),
+    )
     with django_capture_on_commit_callbacks():
         seed()
-    assert (Payment.objects.count(), Refund.objects.count(), OrderGroup.objects.count()) == counts
+    assert (
+        Payment.objects.count(),
+        Refund.objects.count(),
+        OrderGroup.objects.count(),
+        ledger_counts(),
+        CommissionRate.objects.count(),
+        ShopSettlement.objects.count(),
+    ) == counts
     assert wallets.balance_of(user=shopper) == Decimal("50.00")
