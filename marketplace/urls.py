@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include(("marketplace.sellers.urls.storefront", "storefront"))),
     path("", include("catalog.urls")),
     path("", include("orders.urls")),
+    path("payments/", include("payments.urls")),
     path("admin/", admin.site.urls),
 ]
 
