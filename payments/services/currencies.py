@@ -178,7 +178,7 @@ def set_exchange_rate(
                 "updated_by": by,
             },
         )
-        transaction.on_commit(forget_cached_rates)
+        _rates_changed()
     return row
 
 
@@ -186,12 +186,19 @@ def remove_exchange_rates(*, currencies: Iterable[str]) -> int:
     """These currencies have no rate any more: prices show no approximate amount in them."""
     with transaction.atomic():
         removed, _by_model = ExchangeRate.objects.filter(currency__in=list(currencies)).delete()
-        transaction.on_commit(forget_cached_rates)
+        _rates_changed()
     return removed
 
 
 def forget_cached_rates() -> None:
     cache.delete(RATES_CACHE_KEY)
+
+
+def _rates_changed() -> None:
+    # Now, for this transaction's own later reads, and after commit, for a request that cached
+    # the old rates meanwhile.
+    forget_cached_rates()
+    transaction.on_commit(forget_cached_rates)
 
 
 # --- The feed -----------------------------------------------------------------------------------
@@ -220,7 +227,7 @@ def refresh_exchange_rates(*, now: datetime) -> int:
                     "updated_by": None,
                 },
             )
-        transaction.on_commit(forget_cached_rates)
+        _rates_changed()
     return len(feed.rates)
 
 
