@@ -59,9 +59,7 @@ def test_staff_edit_a_rate_and_the_pages_use_it_at_once(client_as, staff_user):
 
 
 @pytest.mark.parametrize("rate", ["0", "-1", "abc", ""])
-def test_a_nonsense_rate_is_refused_with_a_message_and_changes_nothing(
-    client_as, staff_user, rate
-):
+def test_a_nonsense_rate_is_refused_with_a_message_and_changes_nothing(client_as, staff_user, rate):
     with_rates(TWD="31.5")
 
     response = client_as(staff_user).post(change_url("TWD"), {"rate": rate})
