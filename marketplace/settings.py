@@ -116,6 +116,7 @@ TEMPLATES = [
                 "marketplace.notifications.context_processors.inbox",
                 "marketplace.sellers.context_processors.seller",
                 "orders.context_processors.cart",
+                "payments.context_processors.display_currency",
             ],
         },
     },
@@ -252,6 +253,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.tasks.schedule_payouts",
         "schedule": crontab(hour=2, minute=0),
     },
+    # Take the display currencies' exchange rates from EXCHANGE_RATES_URL (does nothing if unset).
+    "refresh-exchange-rates": {
+        "task": "payments.tasks.refresh_exchange_rates",
+        "schedule": crontab(minute=5),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Outbox rows not confirmed as delivered after this many seconds are sent again by the sweeper.
@@ -279,6 +285,11 @@ ORDERS_FLASH_PAYMENT_TIMEOUT_MINUTES = env.int("ORDERS_FLASH_PAYMENT_TIMEOUT_MIN
 ORDERS_AUTO_COMPLETE_DAYS = env.int("ORDERS_AUTO_COMPLETE_DAYS", default=10)
 # Delivery price of a shop that has not set one.
 ORDERS_DEFAULT_SHIPPING_RATE = env.str("ORDERS_DEFAULT_SHIPPING_RATE", default="5.00")
+# The function telling checkout which display currency and rate the buyer saw (dotted path),
+# recorded on the order group; payments answers from its exchange-rate table.
+ORDERS_DISPLAY_RATE = env.str(
+    "ORDERS_DISPLAY_RATE", default="payments.services.currencies.display_rate_for_request"
+)
 
 # --- Payments ----------------------------------------------------------------------------------
 # Payment methods offered to buyers, in this order. The sandbox (no network, a hosted test page on
@@ -363,6 +374,10 @@ DEFAULT_CURRENCY = env.str("DEFAULT_CURRENCY", default="USD")
 CURRENCIES = env.list("CURRENCIES", default=["USD", "CNY", "TWD", "HKD", "EUR", "JPY"])
 if DEFAULT_CURRENCY not in CURRENCIES:
     CURRENCIES.insert(0, DEFAULT_CURRENCY)
+# Where the beat job reads exchange rates for the display currencies (open.er-api.com's JSON
+# shape, e.g. https://open.er-api.com/v6/latest/USD); empty: staff keep the rates in admin.
+EXCHANGE_RATES_URL = env.str("EXCHANGE_RATES_URL", default="")
+EXCHANGE_RATES_TIMEOUT_SECONDS = env.float("EXCHANGE_RATES_TIMEOUT_SECONDS", default=10.0)
 
 # --- Files -------------------------------------------------------------------------------------
 STATIC_URL = "/static/"

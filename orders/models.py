@@ -425,6 +425,12 @@ class OrderGroup(Address):
     shipping_total = _amount(_("delivery"))
     total = _amount(_("total"))
     pricing_explanation = models.JSONField(default=list, blank=True)
+    # What the buyer saw next to the base-currency prices at checkout (a label, never charged):
+    # units of ``display_currency`` per unit of ``currency``; empty/null before it was recorded.
+    display_currency = models.CharField(_("display currency"), max_length=3, blank=True)
+    display_rate = models.DecimalField(
+        _("display rate"), max_digits=20, decimal_places=10, null=True, blank=True
+    )
     payment_deadline = models.DateTimeField(_("pay by"))
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
     created_at = models.DateTimeField(_("placed"), auto_now_add=True)

@@ -1,4 +1,5 @@
-"""Errors of payments, refunds, wallets and payouts: a translatable message and a stable code."""
+"""Errors of payments, refunds, wallets, payouts and currencies: a translatable message and a
+stable code. Views turn them into form errors, tasks into retries."""
 
 from marketplace.core.errors import DomainError
 
@@ -39,3 +40,21 @@ class LedgerError(PaymentError):
 
 class PayoutError(PaymentError):
     default_code = "payout_error"
+
+
+class CurrencyError(DomainError):
+    """A display currency or exchange rate the marketplace cannot use."""
+
+    default_code = "currency_error"
+
+
+class ExchangeRateFeedError(DomainError):
+    """The exchange-rate feed answered with something we refuse; nothing was changed."""
+
+    default_code = "bad_feed"
+
+
+class ExchangeRateFeedUnavailable(ExchangeRateFeedError):
+    """The feed could not be reached or did not answer in time; worth trying again later."""
+
+    default_code = "feed_unavailable"

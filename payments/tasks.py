@@ -3,17 +3,34 @@
 Queued through the outbox (which retries them with backoff): ``process_webhook_event``,
 ``deliver_sandbox_webhook``, ``refund_cancelled_order``, ``collect_cash_on_delivery`` and
 ``send_payout``. Beat runs the sweeps, ``release_available_funds`` hourly and
-``schedule_payouts`` daily (``CELERY_BEAT_SCHEDULE`` in settings).
+``schedule_payouts`` daily, ``refresh_exchange_rates`` hourly (``CELERY_BEAT_SCHEDULE`` in
+settings): the last retries when the feed cannot be reached and stops, logging why, when the
+feed's answer is refused.
 """
 
-from celery import shared_task
+import logging
+
+from celery import Task, shared_task
 from django.utils import timezone
 
 from orders.models import Order
 
-from .errors import PayoutError
+from .errors import ExchangeRateFeedError, ExchangeRateFeedUnavailable, PayoutError
 from .models import Payout
-from .services import paying, payouts, refunds, sandbox_delivery, settlement, webhooks
+from .services import (
+    currencies,
+    paying,
+    payouts,
+    refunds,
+    sandbox_delivery,
+    settlement,
+    webhooks,
+)
+
+logger = logging.getLogger(__name__)
+
+FEED_RETRIES = 3
+FEED_RETRY_SECONDS = 300
 
 
 @shared_task
@@ -67,3 +84,16 @@ def send_payout(*, payout_id: int) -> None:
         payouts.send_payout(payout=payout)
     except PayoutError:
         return
+
+
+@shared_task(bind=True, max_retries=FEED_RETRIES, default_retry_delay=FEED_RETRY_SECONDS)
+def refresh_exchange_rates(self: Task) -> int:
+    try:
+        return currencies.refresh_exchange_rates(now=timezone.now())
+    except ExchangeRateFeedUnavailable as error:
+        raise self.retry(exc=error) from error
+    except ExchangeRateFeedError as error:
+        logger.warning(
+            "exchange rates refused", extra={"code": error.code, "reason": error.message}
+        )
+        return 0

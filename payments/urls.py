@@ -4,7 +4,7 @@ pages and the providers' callbacks under /payments/, the seller's finance pages 
 
 from django.urls import path
 
-from .views import paying, sandbox, seller_finance, stripe, webhooks
+from .views import currency, paying, sandbox, seller_finance, stripe, webhooks
 
 app_name = "payments"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("payments/p/<str:number>/return/", paying.payment_return, name="return"),
     path("payments/p/<str:number>/stripe/", stripe.pay, name="stripe-pay"),
     path("payments/wallet/", paying.wallet, name="wallet"),
+    path("payments/currency/", currency.set_currency, name="set-currency"),
     path("payments/sandbox/<str:reference>/", sandbox.hosted_page, name="sandbox"),
     path(
         "payments/sandbox/<str:reference>/challenge/", sandbox.challenge, name="sandbox-challenge"

@@ -19,12 +19,7 @@ ADDRESS_FIELDS = ("recipient", "phone", "country", "region", "city", "street", "
 def update_profile(*, user: User, display_name: str, language: str, currency: str) -> User:
     """The user's display name, preferred language and preferred currency are saved."""
     _check_language(language)
-    if currency not in settings.CURRENCIES:
-        raise AccountError(
-            _("%(currency)s is not a currency the marketplace shows prices in.")
-            % {"currency": currency},
-            code="unknown_currency",
-        )
+    _check_currency(currency)
     user.display_name = display_name.strip()
     user.language = language
     user.currency = currency
@@ -37,6 +32,14 @@ def set_preferred_language(*, user: User, language: str) -> User:
     _check_language(language)
     user.language = language
     user.save(update_fields=["language"])
+    return user
+
+
+def set_preferred_currency(*, user: User, currency: str) -> User:
+    """Prices are shown to the user in this currency too, from the next page on, on any device."""
+    _check_currency(currency)
+    user.currency = currency
+    user.save(update_fields=["currency"])
     return user
 
 
@@ -138,6 +141,15 @@ def _check_language(language: str) -> None:
         raise AccountError(
             _("%(language)s is not a language the marketplace speaks.") % {"language": language},
             code="unknown_language",
+        )
+
+
+def _check_currency(currency: str) -> None:
+    if currency not in settings.CURRENCIES:
+        raise AccountError(
+            _("%(currency)s is not a currency the marketplace shows prices in.")
+            % {"currency": currency},
+            code="unknown_currency",
         )
 
 

@@ -58,11 +58,15 @@ def place_order(
     coupon_codes: Sequence[str] = (),
     idempotency_key: uuid.UUID,
     expected_total: Decimal | None = None,
+    display_currency: str = "",
+    display_rate: Decimal | None = None,
     now: datetime | None = None,
     durable: bool = True,
 ) -> OrderGroup:
     """The buyer's order group is placed and waits for payment; stock and coupons are held.
 
+    ``display_currency`` and ``display_rate`` record the approximate amounts the buyer saw
+    (``orders.display_rates``); without them the group records its own currency at 1.
     ``durable=False`` only for callers already in a transaction of their own (the demo seed).
     """
     existing = _existing_group(buyer=buyer, key=idempotency_key)
@@ -91,7 +95,12 @@ def place_order(
     try:
         with transaction.atomic(durable=durable):
             group = _create_group(
-                buyer=buyer, key=idempotency_key, quote=quote, address=address, now=now
+                buyer=buyer,
+                key=idempotency_key,
+                quote=quote,
+                address=address,
+                now=now,
+                display=(display_currency, display_rate),
             )
             if group.created_orders is False:  # type: ignore[attr-defined]
                 return group
@@ -145,9 +154,18 @@ def _new_number(now: datetime) -> str:
 
 
 def _create_group(
-    *, buyer: Any, key: uuid.UUID, quote: CartQuote, address: Address, now: datetime
+    *,
+    buyer: Any,
+    key: uuid.UUID,
+    quote: CartQuote,
+    address: Address,
+    now: datetime,
+    display: tuple[str, Decimal | None],
 ) -> OrderGroup:
     price = quote.quote
+    display_currency, display_rate = display
+    if not display_currency or display_currency == price.currency:
+        display_currency, display_rate = price.currency, Decimal(1)
     fields = {
         "buyer": buyer,
         "idempotency_key": key,
@@ -157,6 +175,8 @@ def _create_group(
         "shipping_total": price.shipping_total,
         "total": price.total,
         "pricing_explanation": list(price.explanations),
+        "display_currency": display_currency,
+        "display_rate": display_rate,
         "payment_deadline": _payment_deadline(quote=quote, now=now),
         "recipient": address.recipient,
         "phone": address.phone,

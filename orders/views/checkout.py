@@ -19,6 +19,7 @@ from marketplace.accounts.forms import AddressForm
 from marketplace.accounts.selectors import addresses_for
 from marketplace.accounts.services import create_address
 
+from ..display_rates import display_rate
 from ..errors import CheckoutError
 from ..models import OrderGroup
 from ..services.cart import active_pairs, cart_for_request, remove_variants
@@ -135,6 +136,7 @@ def _place(
     if address is None:
         choices.errors.append(_("Choose a delivery address or fill in the new one."))
         return None
+    shown_currency, shown_rate = display_rate(request)
     try:
         return place_order(
             buyer=request.user,
@@ -145,6 +147,8 @@ def _place(
             coupon_codes=choices.codes,
             idempotency_key=choices.key,
             expected_total=choices.expected_total,
+            display_currency=shown_currency,
+            display_rate=shown_rate,
         )
     except CheckoutError as error:
         choices.errors.append(error.message)

@@ -1,10 +1,12 @@
 """Tables of payments: attempts, refunds, provider events and store-credit wallets (``paying``);
 risk rules, thresholds and assessments (``risk``); the double-entry ledger (``ledger``);
-commission rates and shop settlements (``settlement``); payouts (``payouts``).
+commission rates and shop settlements (``settlement``); payouts (``payouts``); exchange
+rates for display currencies (``currencies``).
 
 One-row facts only; every write goes through ``payments.services``.
 """
 
+from .currencies import ExchangeRate, RateSource
 from .ledger import (
     AccountKind,
     EntryRole,
@@ -41,6 +43,7 @@ __all__ = [
     "AccountKind",
     "CommissionRate",
     "EntryRole",
+    "ExchangeRate",
     "HeldPayment",
     "LedgerAccount",
     "LedgerEntry",
@@ -53,6 +56,7 @@ __all__ = [
     "PayoutMethod",
     "PayoutStatus",
     "ProviderCode",
+    "RateSource",
     "Refund",
     "RefundStatus",
     "RiskAssessment",

@@ -2,8 +2,9 @@
 buyer back (the same address with ``?payment_intent=pi_...``).
 
 The card form is Stripe's own frame, loaded from js.stripe.com as PCI requires: no card number
-reaches this server. A success Stripe reports on return is recorded at once (as its webhook would record it, and
-the webhook then changes nothing); anything else is only shown, and left to the webhooks.
+reaches this server. A success Stripe reports on return is recorded at once (as its webhook
+would record it; the webhook then changes nothing); anything else is only shown, and left to
+the webhooks.
 """
 
 from django.conf import settings
