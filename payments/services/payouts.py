@@ -39,6 +39,7 @@ from ..models import (
     PayoutStatus,
     TransactionKind,
 )
+from ..providers import stripe as stripe_provider
 from ..states import PAYOUT
 from .ledger import Line, balance_of, lock_account, platform_account, post_transaction, shop_account
 
@@ -175,10 +176,6 @@ def send_payout(*, payout: Payout) -> Payout:
     payout = Payout.objects.get(pk=payout.pk)
     if payout.status != PayoutStatus.SCHEDULED or payout.method != PayoutMethod.STRIPE_CONNECT:
         return payout
-    # The Stripe provider module is written on its own branch; imported here, at call time, so
-    # that the ledger does not load the Stripe client until a Connect payout is sent.
-    from ..providers import stripe as stripe_provider
-
     try:
         transfer_id = stripe_provider.create_transfer(
             destination=payout.destination,

@@ -220,3 +220,73 @@ def test_the_send_task_leaves_a_manual_payout_to_finance_staff(shop):
     payout.refresh_from_db()
     assert payout.status == PayoutStatus.SCHEDULED
     assert ledger_counts() == before
+
+
+# --- Stripe Connect, against the local fake Stripe API -------------------------------------
+
+
+@pytest.fixture
+def connected_payout(shop, fake_stripe):
+    account = fake_stripe.add_account()
+    PayoutAccountFactory(shop=shop, stripe_account_id=account)
+    credit_available(shop, "80.00")
+    return schedule_payout(shop=shop)
+
+
+def test_a_connect_payout_is_transferred_once_and_marked_sent(
+    connected_payout, fake_stripe, run_outbox
+):
+    assert run_outbox() == 1
+    transfers = fake_stripe.calls_to("POST", "/v1/transfers")
+    assert len(transfers) == 1
+    call = transfers[0]
+    assert (call.params["destination"], call.params["amount"], call.params["currency"]) == (
+        connected_payout.destination,
+        "8000",
+        "usd",
+    )
+    assert call.headers["idempotency-key"] == str(connected_payout.idempotency_key)
+    connected_payout.refresh_from_db()
+    assert connected_payout.status == PayoutStatus.SENT
+    assert connected_payout.reference.startswith("tr_")
+    assert platform(AccountKind.PAYOUTS_IN_TRANSIT) == 0
+    assert_ledger_consistent()
+
+    from payments.services.payouts import send_payout
+
+    send_payout(payout=connected_payout)  # the task again: nothing more
+    assert len(fake_stripe.calls_to("POST", "/v1/transfers")) == 1
+
+
+def test_a_refused_connect_transfer_fails_the_payout_and_returns_the_money(
+    shop, fake_stripe, run_outbox
+):
+    PayoutAccountFactory(shop=shop, stripe_account_id="acct_unknown_to_stripe")
+    credit_available(shop, "80.00")
+    payout = schedule_payout(shop=shop)
+    run_outbox()
+    payout.refresh_from_db()
+    assert payout.status == PayoutStatus.FAILED
+    assert available(shop) == D("80.00")
+    assert_ledger_consistent()
+
+
+def test_stripe_unreachable_leaves_the_connect_payout_scheduled_for_a_retry(
+    connected_payout, fake_stripe
+):
+    from payments.errors import ProviderError
+    from payments.services.payouts import send_payout
+
+    fake_stripe.fail_next(3, status=503)
+    with pytest.raises(ProviderError) as error:
+        send_payout(payout=connected_payout)
+    assert error.value.retryable
+    connected_payout.refresh_from_db()
+    assert connected_payout.status == PayoutStatus.SCHEDULED
+    send_payout(payout=connected_payout)
+    connected_payout.refresh_from_db()
+    assert connected_payout.status == PayoutStatus.SENT
+    assert (
+        len({c.headers["idempotency-key"] for c in fake_stripe.calls_to("POST", "/v1/transfers")})
+        == 1
+    )
