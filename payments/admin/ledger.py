@@ -5,23 +5,19 @@ accounts, and payouts with "Mark sent" and "Mark failed" - each asks for the ban
 the reason on a page of its own and calls the payouts service, like every other caller.
 """
 
-from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib import admin
 from django.db.models import DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.admin_display import status_history_html
-from marketplace.core.errors import DomainError
 
 from ..models import (
     CommissionRate,
@@ -37,6 +33,7 @@ from ..models import (
 )
 from ..models.ledger import DEBIT_NORMAL
 from ..services.payouts import REASON_MAX, REFERENCE_MAX, mark_payout_failed, mark_payout_sent
+from .actions import ask_then_apply
 
 # A new rate may start a few minutes back (the time it took to fill in the form), no earlier.
 RATE_BACKDATE_GRACE = timedelta(minutes=5)
@@ -245,7 +242,7 @@ class PayoutAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Mark sent (manual payouts)"), permissions=["finance"])
     def mark_sent(self, request: HttpRequest, queryset: QuerySet[Payout]) -> Any:
-        return _ask_then_apply(
+        return ask_then_apply(
             self,
             request,
             _manual(queryset),
@@ -258,11 +255,12 @@ class PayoutAdmin(ReadOnlyAdmin):
             apply=lambda payout, data: mark_payout_sent(
                 payout=payout, by=request.user, reference=data["reference"]
             ),
+            empty_message=NO_MANUAL_PAYOUT,
         )
 
     @admin.action(description=_("Mark failed (manual payouts)"), permissions=["finance"])
     def mark_failed(self, request: HttpRequest, queryset: QuerySet[Payout]) -> Any:
-        return _ask_then_apply(
+        return ask_then_apply(
             self,
             request,
             _manual(queryset),
@@ -275,55 +273,12 @@ class PayoutAdmin(ReadOnlyAdmin):
             apply=lambda payout, data: mark_payout_failed(
                 payout=payout, by=request.user, reason=data["reason"]
             ),
+            empty_message=NO_MANUAL_PAYOUT,
         )
+
+
+NO_MANUAL_PAYOUT = _("None of the selected payouts is a scheduled manual payout.")
 
 
 def _manual(queryset: QuerySet[Payout]) -> QuerySet[Payout]:
     return queryset.filter(method=PayoutMethod.MANUAL, status=PayoutStatus.SCHEDULED)
-
-
-def _ask_then_apply(
-    modeladmin: admin.ModelAdmin,
-    request: HttpRequest,
-    queryset: QuerySet,
-    *,
-    form_class: type[forms.Form],
-    title: str,
-    explanation: str,
-    apply: Callable[[Any, dict[str, Any]], Any],
-) -> TemplateResponse | None:
-    """Asks for ``form_class`` on a page of its own, then applies ``apply(obj, cleaned_data)``
-    to each selected row, reporting each refusal."""
-    if not queryset.exists():
-        modeladmin.message_user(
-            request,
-            _("None of the selected payouts is a scheduled manual payout."),
-            messages.WARNING,
-        )
-        return None
-    form = form_class(request.POST if "confirm" in request.POST else None)
-    if form.is_valid():
-        done = 0
-        for obj in queryset.order_by("pk"):
-            try:
-                apply(obj, form.cleaned_data)
-            except DomainError as error:
-                modeladmin.message_user(request, f"{obj}: {error.message}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            modeladmin.message_user(
-                request, _("Done for %(count)d.") % {"count": done}, messages.SUCCESS
-            )
-        return None
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "explanation": explanation,
-        "objects": queryset,
-        "form": form,
-        "action": request.POST.get("action", ""),
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        "opts": modeladmin.model._meta,
-    }
-    return TemplateResponse(request, "payments/admin/action_form.html", context)

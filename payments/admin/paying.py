@@ -4,15 +4,11 @@ each action asks what it needs on a page of its own, then calls one service - th
 as for buyers and providers.
 """
 
-from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.admin_display import status_history_html
@@ -31,6 +27,7 @@ from ..models import (
 )
 from ..providers.base import Outcome
 from ..services import paying, refunds, wallets, webhooks
+from .actions import ask_then_apply
 from .forms import AdjustForm, FailureForm, ReasonForm, ReceivedForm, ReferenceForm, RefundForm
 
 
@@ -58,50 +55,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_finance_permission(self, request: HttpRequest) -> bool:
         user = request.user
         return bool(user.is_active and user.is_staff and user.has_perm("payments.change_payment"))
-
-
-def ask_then_apply(
-    modeladmin: admin.ModelAdmin,
-    request: HttpRequest,
-    queryset: QuerySet,
-    *,
-    form_class: type[forms.Form],
-    title: str,
-    explanation: str,
-    apply: Callable[[Any, dict[str, Any]], Any],
-    single: bool = False,
-) -> TemplateResponse | None:
-    """An admin action that first asks for ``form_class`` on its own page, then applies
-    ``apply(obj, cleaned_data)`` to each selected row, reporting each refusal."""
-    if single and queryset.count() != 1:
-        modeladmin.message_user(request, _("Select exactly one row for this."), messages.WARNING)
-        return None
-    form = form_class(request.POST if "confirm" in request.POST else None)
-    if form.is_valid():
-        done = 0
-        for obj in queryset.order_by("pk"):
-            try:
-                apply(obj, form.cleaned_data)
-            except DomainError as error:
-                modeladmin.message_user(request, f"{obj}: {error.message}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            modeladmin.message_user(
-                request, _("Done for %(count)d.") % {"count": done}, messages.SUCCESS
-            )
-        return None
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "explanation": explanation,
-        "objects": queryset,
-        "form": form,
-        "action": request.POST.get("action", ""),
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        "opts": modeladmin.model._meta,
-    }
-    return TemplateResponse(request, "payments/admin/action_form.html", context)
 
 
 def _report(modeladmin: admin.ModelAdmin, request: HttpRequest, done: int) -> None:
