@@ -17,15 +17,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.core.fields import amount_field as _amount
 from marketplace.sellers.models import Shop
 from orders.models import Order
 
 from .paying import Payment, Refund
-
-
-def _amount(verbose_name: str, **kwargs) -> models.DecimalField:
-    kwargs.setdefault("default", Decimal("0"))
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
 
 
 class AccountKind(models.TextChoices):
@@ -84,8 +80,8 @@ class LedgerAccount(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(kind__in=list(SHOP_KINDS), shop__isnull=False)
-                    | (~Q(kind__in=list(SHOP_KINDS)) & Q(shop__isnull=True))
+                    Q(kind__in=sorted(SHOP_KINDS), shop__isnull=False)
+                    | (~Q(kind__in=sorted(SHOP_KINDS)) & Q(shop__isnull=True))
                 ),
                 name="payments_account_shop_kinds",
             ),

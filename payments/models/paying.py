@@ -14,12 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.core.fields import amount_field as _amount
 from orders.models import Order, OrderGroup
-
-
-def _amount(verbose_name: str, **kwargs) -> models.DecimalField:
-    kwargs.setdefault("default", Decimal("0"))
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
 
 
 class ProviderCode(models.TextChoices):

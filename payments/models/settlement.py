@@ -11,32 +11,18 @@ and what refunds have taken back.
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category
+from marketplace.core.fields import amount_field as _amount
+from marketplace.core.fields import percent_field as _percent
 from marketplace.sellers.models import Shop
 from orders.models import Order, OrderLine
 
 from .paying import Payment
-
-
-def _amount(verbose_name: str, **kwargs) -> models.DecimalField:
-    kwargs.setdefault("default", Decimal("0"))
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
-
-
-def _percent(verbose_name: str, **kwargs) -> models.DecimalField:
-    return models.DecimalField(
-        verbose_name,
-        max_digits=5,
-        decimal_places=2,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-        **kwargs,
-    )
 
 
 class CommissionRate(models.Model):
