@@ -308,8 +308,8 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
 # How long an order waits for a bank transfer (instead of ORDERS_PAYMENT_TIMEOUT_MINUTES).
 BANK_TRANSFER_DAYS = env.int("BANK_TRANSFER_DAYS", default=3)
 # Where the sandbox posts its webhooks (this site's own endpoint unless set).
-SANDBOX_WEBHOOK_URL = env.str(
-    "SANDBOX_WEBHOOK_URL", default=f"{SITE_URL}/payments/webhooks/sandbox/"
+SANDBOX_WEBHOOK_URL = (
+    env.str("SANDBOX_WEBHOOK_URL", default="") or f"{SITE_URL}/payments/webhooks/sandbox/"
 )
 # A sandbox payment approved with "confirm later" succeeds after this many seconds.
 SANDBOX_CONFIRM_LATER_SECONDS = env.int("SANDBOX_CONFIRM_LATER_SECONDS", default=10)
