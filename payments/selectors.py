@@ -54,3 +54,13 @@ def due_for(*, group: OrderGroup) -> Decimal:
 
 def wallet_entries_of(*, user: Any, limit: int = 50) -> QuerySet[WalletEntry]:
     return WalletEntry.objects.filter(wallet__user=user).select_related("payment")[:limit]
+
+
+def payments_of_buyer(*, user: Any) -> QuerySet[Payment]:
+    """The buyer's attempts, newest first, with their order group and refunds."""
+    return (
+        Payment.objects.filter(buyer=user)
+        .select_related("group")
+        .prefetch_related("refunds")
+        .order_by("-created_at", "-pk")
+    )

@@ -9,6 +9,7 @@ from .views import currency, paying, sandbox, seller_finance, stripe, webhooks
 app_name = "payments"
 
 urlpatterns = [
+    path("payments/", paying.history, name="history"),
     path("payments/pay/<str:number>/", paying.pay, name="pay"),
     path("payments/p/<str:number>/", paying.result, name="result"),
     path("payments/p/<str:number>/return/", paying.payment_return, name="return"),

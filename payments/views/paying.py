@@ -2,6 +2,7 @@
 the store-credit wallet with its top-ups."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -16,6 +17,7 @@ from ..selectors import (
     group_for_buyer_or_404,
     payable_orders,
     payment_for_buyer_or_404,
+    payments_of_buyer,
     wallet_entries_of,
 )
 from ..services import paying, wallets
@@ -107,3 +109,10 @@ def _next_step(payment: Payment) -> HttpResponse:
     if payment.status == PaymentStatus.SUCCEEDED and payment.purpose == PaymentPurpose.TOP_UP:
         return redirect("payments:wallet")
     return redirect("payments:result", number=payment.number)
+
+
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    """The buyer's payments and refunds, 20 a page."""
+    page = Paginator(payments_of_buyer(user=request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "payments/history.html", {"page": page})

@@ -151,3 +151,22 @@ def test_a_bad_top_up_amount_is_refused_with_a_message(client_as):
 def test_pages_need_a_login(client, group):
     for url in (reverse("payments:pay", args=[group.number]), reverse("payments:wallet")):
         assert client.get(url).status_code == 302
+
+
+def test_payment_history_lists_the_buyers_payments_and_refunds_only(
+    client_as, django_assert_max_num_queries
+):
+    from payments.services.refunds import refund_payment
+
+    from .factories import paid_group
+
+    group, payment = paid_group(price=Decimal("30.00"))
+    refund_payment(payment=payment, amount=Decimal("5"), by=None, reason="Scratch on the lid")
+    for _ in range(3):
+        paid_group(buyer=group.buyer)
+    _other_group, other = paid_group()
+    client = client_as(group.buyer)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("payments:history")).content.decode()
+    assert payment.group.number in page and "Scratch on the lid" in page
+    assert other.group.number not in page
