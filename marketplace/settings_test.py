@@ -17,3 +17,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # The demo catalogue draws one product per leaf category in tests (seed_demo runs several times).
 CATALOG_DEMO_PER_LEAF = 1
+# Each pytest-xdist worker has a test database of its own; its cache entries get their own key
+# prefix too, so one worker's cached rates or sessions never show up in another worker's tests.
+CACHES["default"]["KEY_PREFIX"] = os.environ.get("PYTEST_XDIST_WORKER", "")  # noqa: F405

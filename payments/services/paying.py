@@ -34,6 +34,7 @@ from ..models import Payment, PaymentPurpose, PaymentStatus, ProviderCode
 from ..providers.base import Outcome, Started
 from ..states import OPEN, PAYMENT, PAYMENT_RANK
 from . import risk, settlement, wallets
+from .refunds import refund_payment
 
 ARRIVED_OR_CANCELLED = (OrderStatus.DELIVERED, OrderStatus.COMPLETED, OrderStatus.CANCELLED)
 
@@ -425,8 +426,6 @@ def approve_held_payment(*, payment: Payment, by: Any) -> Payment:
 def reject_held_payment(*, payment: Payment, by: Any, reason: str) -> Payment:
     """Finance staff refuse a held payment: its orders still waiting are cancelled and the
     money goes back in full."""
-    from .refunds import refund_payment
-
     reason = " ".join((reason or "").split())
     if not reason:
         raise PaymentError(_("Say why the payment is refused."), code="reason_required")
