@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketplace.core.fields import amount_field as _amount
 from marketplace.sellers.models import Shop
@@ -71,7 +72,7 @@ class LedgerAccount(models.Model):
         help_text=_("Clearing accounts only: the provider holding the buyers' money."),
     )
     currency = models.CharField(_("currency"), max_length=3)
-    created_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("ledger account", "opened"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("ledger account")

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketplace.core.fields import amount_field as _amount
 from orders.models import Order, OrderGroup
@@ -43,7 +44,7 @@ class PaymentPurpose(models.TextChoices):
 class Payment(models.Model):
     """One attempt to pay an order group (or top up a wallet) through one provider."""
 
-    number = models.CharField(_("number"), max_length=24, unique=True)
+    number = models.CharField(pgettext_lazy("payment", "number"), max_length=24, unique=True)
     purpose = models.CharField(
         _("purpose"), max_length=10, choices=PaymentPurpose, default=PaymentPurpose.ORDER
     )

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketplace.sellers.models import Shop
 
@@ -46,7 +47,7 @@ class PayoutAccount(models.Model):
 
 
 class PayoutStatus(models.TextChoices):
-    SCHEDULED = "scheduled", _("Scheduled")
+    SCHEDULED = "scheduled", pgettext_lazy("payout status", "Scheduled")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
 

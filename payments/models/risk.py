@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .paying import Payment
 
@@ -147,7 +148,7 @@ class RiskStage(models.TextChoices):
 class RiskDecision(models.TextChoices):
     ALLOW = "allow", _("Allow")
     REVIEW = "review", _("Hold for review")
-    BLOCK = "block", _("Block")
+    BLOCK = "block", pgettext_lazy("risk decision", "Block")
 
 
 class RiskAssessment(models.Model):

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalog.models import Category
 from marketplace.core.fields import amount_field as _amount
@@ -87,7 +88,8 @@ class ShopSettlement(models.Model):
     shop_funded_discount = _amount(_("discounts the shop funds"))
     platform_funded_discount = _amount(_("discounts the platform funds"))
     shipping_amount = _amount(
-        _("delivery"), help_text=_("Delivery paid to the shop: no commission is taken on it.")
+        pgettext_lazy("delivery amount", "delivery"),
+        help_text=_("Delivery paid to the shop: no commission is taken on it."),
     )
     commission_base = _amount(
         _("commission base"),

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET
 
 from marketplace.core.csv import escape_row
@@ -103,7 +103,7 @@ def statement(request: HttpRequest) -> HttpResponse:
                 _("Balance"),
                 _("What"),
                 _("Order"),
-                _("Reference"),
+                pgettext("payout", "Reference"),
                 _("Amount"),
                 _("Running balance"),
             ]
