@@ -196,6 +196,17 @@ class Product(models.Model):
         related_name="products",
     )
     description = models.TextField(_("description"), blank=True)  # sanitized HTML
+    # Customs data, printed on the declaration of a shipment to another country.
+    hs_code = models.CharField(
+        _("HS code"), max_length=12, blank=True, help_text=_("Harmonized System code, 6-10 digits.")
+    )
+    origin_country = models.CharField(_("country of origin"), max_length=2, blank=True)
+    customs_description = models.CharField(
+        _("customs description"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the goods are, in plain English (for example: cotton T-shirt)."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=ProductStatus, default=ProductStatus.DRAFT
     )

@@ -1,0 +1,44 @@
+"""Tables of logistics: carriers and their service levels, shipments with packages, items,
+tracking events and carriers' webhook events, customs declarations, duty rates, peak periods,
+shops' delivery settings (``shipping``). Shipping templates live in ``templates``.
+
+One-row facts only; every write goes through ``logistics.services``.
+"""
+
+from .shipping import (
+    Carrier,
+    CarrierEvent,
+    CarrierService,
+    CustomsDeclaration,
+    CustomsItem,
+    DutyRate,
+    Incoterm,
+    LateDispatch,
+    PeakPeriod,
+    ServiceLevel,
+    Shipment,
+    ShipmentItem,
+    ShipmentPackage,
+    ShipmentStatus,
+    ShopLogistics,
+    TrackingEvent,
+)
+
+__all__ = [
+    "Carrier",
+    "CarrierEvent",
+    "CarrierService",
+    "CustomsDeclaration",
+    "CustomsItem",
+    "DutyRate",
+    "Incoterm",
+    "LateDispatch",
+    "PeakPeriod",
+    "ServiceLevel",
+    "Shipment",
+    "ShipmentItem",
+    "ShipmentPackage",
+    "ShipmentStatus",
+    "ShopLogistics",
+    "TrackingEvent",
+]
