@@ -1,0 +1,1 @@
+"""Every write and rule of logistics, one module per sub-domain."""
