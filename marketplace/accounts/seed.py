@@ -1,15 +1,18 @@
 """Demo accounts of DESIGN.md (password demo-pass-123), each with a verified e-mail address."""
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from marketplace.core.seeding import DEMO_PASSWORD
 
 from .models import Address, User
 from .roles import sync_staff_groups
 
+DEMO_ACCOUNT_AGE = timedelta(days=400)
 DEMO_ACCOUNTS = [
     ("shopper@example.com", "Demo Shopper", {}),
     ("merchant@example.com", "Demo Merchant", {}),
@@ -24,8 +27,11 @@ def run(*, options: dict[str, Any], log: Callable[[str], None]) -> None:
             email=email, defaults={"display_name": name, **flags}
         )
         if created:
+            # Demo accounts are regulars, not brand-new sign-ups (risk control treats those
+            # with care: a new account paying a large amount is held for review).
             user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
+            user.date_joined = timezone.now() - DEMO_ACCOUNT_AGE
+            user.save(update_fields=["password", "date_joined"])
         EmailAddress.objects.update_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
