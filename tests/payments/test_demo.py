@@ -27,6 +27,7 @@ from payments.models import (
     ShopSettlement,
 )
 from payments.services import wallets
+from tests.payments.factories import approve, started_payment
 from tests.payments.ledger_support import assert_ledger_consistent, available, ledger_counts
 from tests.sellers.conftest import private_files  # noqa: F401 - the fixture, used below
 
@@ -59,6 +60,7 @@ def test_demo_payments_show_every_case_and_a_second_run_adds_nothing(
         buyer=shopper, status=GroupStatus.PENDING_PAYMENT, payments__status=PaymentStatus.FAILED
     )
     assert waiting.count() == 1
+    waiting_group = waiting.get()
 
     refund = Refund.objects.get(payment__buyer=shopper)
     assert (refund.amount, refund.status) == (Decimal("2.00"), RefundStatus.SUCCEEDED)
@@ -106,3 +108,9 @@ def test_demo_payments_show_every_case_and_a_second_run_adds_nothing(
         ShopSettlement.objects.count(),
     ) == counts
     assert wallets.balance_of(user=shopper) == Decimal("50.00")
+
+    # The demo shopper pays the waiting order (after its declined attempt) and is not held.
+    payment = approve(started_payment(group=waiting_group))
+    assert not payment.needs_review, payment.review_reason
+    waiting_group.refresh_from_db()
+    assert waiting_group.status == GroupStatus.PAID
