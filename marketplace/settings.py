@@ -298,6 +298,9 @@ PAYMENT_PROVIDERS = env.list(
     "PAYMENT_PROVIDERS",
     default=["sandbox", "store_credit", "bank_transfer", "cash_on_delivery"],
 )
+# Behind a reverse proxy that appends the client's address to X-Forwarded-For, read it from there
+# (risk control counts attempts per IP address); off, REMOTE_ADDR is the client.
+USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
 # Signs the sandbox's own webhooks (it posts them to /payments/webhooks/sandbox/).
 SANDBOX_WEBHOOK_SECRET = env.str("SANDBOX_WEBHOOK_SECRET", default="sandbox-webhook-secret")
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")

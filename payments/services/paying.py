@@ -16,6 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -48,8 +49,11 @@ class Client:
 
     @classmethod
     def of(cls, request: HttpRequest) -> "Client":
+        ip = request.META.get("REMOTE_ADDR") or None
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        ip = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
+        if settings.USE_X_FORWARDED_FOR and forwarded:
+            # The address our own proxy appended (the last one): earlier ones the client wrote.
+            ip = forwarded.split(",")[-1].strip() or ip
         session = getattr(request, "session", None)
         return cls(ip=ip, session_key=(session.session_key or "") if session else "")
 

@@ -361,3 +361,15 @@ def test_cash_on_delivery_ships_first_and_is_paid_when_delivered(
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.SUCCEEDED
     assert not payment.needs_review
+
+
+def test_the_client_address_ignores_a_forwarded_header_unless_a_proxy_is_trusted(settings):
+    from django.test import RequestFactory
+
+    request = RequestFactory().post(
+        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.9"
+    )
+    request.session = None
+    assert paying.Client.of(request).ip == "10.0.0.2"
+    settings.USE_X_FORWARDED_FOR = True
+    assert paying.Client.of(request).ip == "198.51.100.9"  # what our proxy appended
