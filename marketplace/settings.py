@@ -293,10 +293,18 @@ ORDERS_DISPLAY_RATE = env.str(
 
 # --- Payments ----------------------------------------------------------------------------------
 # Payment methods offered to buyers, in this order. The sandbox (no network, a hosted test page on
-# this site) is the embedded default; add "stripe" once the STRIPE_* keys below are set.
+# this site) is the embedded default; Stripe is offered once STRIPE_SECRET_KEY is set.
+# In production the sandbox (which approves without money) is never a default; listing it there
+# explicitly fails the deployment checks (payments/checks.py).
 PAYMENT_PROVIDERS = env.list(
     "PAYMENT_PROVIDERS",
-    default=["sandbox", "store_credit", "bank_transfer", "cash_on_delivery"],
+    default=[
+        *([] if IS_PRODUCTION else ["sandbox"]),
+        *(["stripe"] if env.str("STRIPE_SECRET_KEY", default="") else []),
+        "store_credit",
+        "bank_transfer",
+        "cash_on_delivery",
+    ],
 )
 # Behind a reverse proxy that appends the client's address to X-Forwarded-For, read it from there
 # (risk control counts attempts per IP address); off, REMOTE_ADDR is the client.

@@ -373,3 +373,14 @@ def test_the_client_address_ignores_a_forwarded_header_unless_a_proxy_is_trusted
     assert paying.Client.of(request).ip == "10.0.0.2"
     settings.USE_X_FORWARDED_FOR = True
     assert paying.Client.of(request).ip == "198.51.100.9"  # what our proxy appended
+
+
+def test_a_production_site_offering_the_sandbox_fails_its_checks(settings):
+    from payments.checks import sandbox_not_in_production
+
+    settings.IS_PRODUCTION = False
+    assert sandbox_not_in_production() == []
+    settings.IS_PRODUCTION = True
+    assert [error.id for error in sandbox_not_in_production()] == ["payments.E001"]
+    settings.PAYMENT_PROVIDERS = ["stripe", "bank_transfer"]
+    assert sandbox_not_in_production() == []
