@@ -128,9 +128,7 @@ def test_a_shops_report_has_only_its_own_figures(world):
     assert sum(day.shipments for day in report.volume) == 1
 
 
-def test_the_report_costs_the_same_few_queries_however_many_rows(
-    world, django_assert_num_queries
-):
+def test_the_report_costs_the_same_few_queries_however_many_rows(world, django_assert_num_queries):
     with django_assert_num_queries(4):  # handling times in use, carriers, shops, days
         delivery_report(now=NOW)
     for _ in range(5):

@@ -85,13 +85,11 @@ def test_the_beat_task_flags_too_and_is_safe_to_run_twice():
 def test_orders_shipped_cancelled_with_a_shipment_or_under_after_sales_are_not_flagged():
     shipped = paid_order(paid_at=hours_ago(60))
     ship_order(order=shipped, by=owner_of(shipped), carrier="Demo", tracking_number="T1")
-    cancelled = paid_order(paid_at=hours_ago(60))
-    Order.objects.filter(pk=cancelled.pk).update(status=OrderStatus.CANCELLED)
+    paid_order(paid_at=hours_ago(60), status=OrderStatus.CANCELLED)
     partly_shipped = paid_order(paid_at=hours_ago(60))
     shipment(order=partly_shipped)
-    disputed = paid_order(paid_at=hours_ago(60), has_open_after_sales=True)
-    unpaid = paid_order(paid_at=hours_ago(60))
-    Order.objects.filter(pk=unpaid.pk).update(status=OrderStatus.PENDING_PAYMENT)
+    paid_order(paid_at=hours_ago(60), has_open_after_sales=True)
+    paid_order(paid_at=hours_ago(60), status=OrderStatus.PENDING_PAYMENT)
 
     assert flag_late_dispatches(now=NOW) == 0
     assert not LateDispatch.objects.exists()
@@ -240,4 +238,3 @@ def test_the_shop_is_told_of_the_violation(settings, django_capture_on_commit_ca
     notice = Notification.objects.get(kind="sellers_violation_recorded")
     assert notice.user == owner_of(order)
     assert notice.context["rule_code"] == LATE_DISPATCH_RULE
-
