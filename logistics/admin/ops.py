@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from ..errors import PeakPeriodError
 from ..models import DeliveryPerformance, LateDispatch, PeakPeriod
 from ..services.analytics import delivery_report
-from ..services.peak import check_peak_period, current_peak
+from ..services.peak import check_peak_period, current_peak, peaks_changed
 
 
 class PeakPeriodForm(forms.ModelForm):
@@ -48,6 +48,18 @@ class PeakPeriodAdmin(admin.ModelAdmin):
     list_display = ["name", "starts_at", "ends_at", "extra_days", "poll_minutes", "is_on"]
     search_fields = ["name"]
     date_hierarchy = "starts_at"
+
+    def save_model(self, request: HttpRequest, obj: PeakPeriod, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        peaks_changed()
+
+    def delete_model(self, request: HttpRequest, obj: PeakPeriod) -> None:
+        super().delete_model(request, obj)
+        peaks_changed()
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        super().delete_queryset(request, queryset)
+        peaks_changed()
 
     @admin.display(description=_("on now"), boolean=True)
     def is_on(self, obj: PeakPeriod) -> bool:

@@ -19,6 +19,7 @@ from orders.models import Order, OrderStatus
 
 from ..models import LateDispatch, PeakPeriod, Shipment
 from ..services.dispatch import NOTICE_TASK, handling_hours_of
+from ..services.peak import peaks_changed
 
 # name, month, day, extra days: shopping festivals when carriers are swamped.
 PEAKS = [("11.11", 11, 11, 3), ("12.12", 12, 12, 2)]
@@ -41,6 +42,7 @@ def run(*, log: Callable[[str], None]) -> None:
                 "poll_minutes": 15,
             },
         )
+    peaks_changed()
     log(f"logistics: peak periods {', '.join(name for name, *_rest in PEAKS)}")
     late = _late_dispatch(now=now)
     if late is None:

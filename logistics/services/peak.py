@@ -2,12 +2,14 @@
 window. Quotes add its extra days to the delivery estimates shown to buyers; the tracking poller
 polls more often during it; product pages and checkout show buyers a notice while it lasts.
 
-Staff edit peak periods in admin (``logistics.admin.ops``), which checks them here first.
-Never changes estimates or schedules itself.
+Staff edit peak periods in admin (``logistics.admin.ops``), which checks them here first and
+calls ``peaks_changed`` after saving. Never changes estimates or schedules itself.
 """
 
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..errors import PeakPeriodError
@@ -15,6 +17,9 @@ from ..models import PeakPeriod
 
 LONGEST_PEAK = timedelta(days=62)
 MOST_EXTRA_DAYS = 30
+PEAKS_CACHE_KEY = "logistics:peaks"
+PEAKS_CACHE_SECONDS = 300
+PEAKS_CACHED = 10
 
 
 def current_peak(*, now: datetime) -> PeakPeriod | None:
@@ -23,6 +28,30 @@ def current_peak(*, now: datetime) -> PeakPeriod | None:
         .order_by("-starts_at")
         .first()
     )
+
+
+def peak_for_buyers(*, now: datetime) -> PeakPeriod | None:
+    """``current_peak`` for pages every buyer sees (product pages, checkout) without a query per
+    page: the peak periods not over yet are cached, and which one is on is decided here, so the
+    notice appears and goes at the exact edges of the window."""
+    peaks: list[PeakPeriod] | None = cache.get(PEAKS_CACHE_KEY)
+    if peaks is None:
+        coming = PeakPeriod.objects.filter(ends_at__gt=now).order_by("starts_at")
+        peaks = list(coming[:PEAKS_CACHED])
+        cache.set(PEAKS_CACHE_KEY, peaks, PEAKS_CACHE_SECONDS)
+    on_now = [peak for peak in peaks if peak.starts_at <= now < peak.ends_at]
+    return max(on_now, key=lambda peak: peak.starts_at, default=None)
+
+
+def forget_cached_peaks() -> None:
+    cache.delete(PEAKS_CACHE_KEY)
+
+
+def peaks_changed() -> None:
+    """Buyers see the change at once: now, and again after commit (a page may have cached the
+    old periods meanwhile)."""
+    forget_cached_peaks()
+    transaction.on_commit(forget_cached_peaks)
 
 
 def check_peak_period(

@@ -1,7 +1,8 @@
 """The buyers' notice of a peak period, for product pages and checkout:
 
 ``{% load logistics_peak %}{% peak_notice %}`` renders "Deliveries take up to N extra days
-during 11.11" while a peak period is on, and nothing otherwise. One query per page.
+during 11.11" while a peak period is on, and nothing otherwise. No query while the peak
+periods are cached (``services.peak.peak_for_buyers``).
 """
 
 from typing import Any
@@ -9,11 +10,11 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from ..services.peak import current_peak
+from ..services.peak import peak_for_buyers
 
 register = template.Library()
 
 
 @register.inclusion_tag("logistics/_peak_notice.html")
 def peak_notice() -> dict[str, Any]:
-    return {"peak": current_peak(now=timezone.now())}
+    return {"peak": peak_for_buyers(now=timezone.now())}

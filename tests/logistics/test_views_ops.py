@@ -6,10 +6,13 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from logistics.models import LateDispatch, PeakPeriod, ShipmentStatus
+from logistics.services.peak import peak_for_buyers
 from marketplace.sellers.models import MemberRole
 from tests.accounts.factories import AddressFactory, UserFactory
 from tests.catalog.factories import ProductFactory, VariantFactory
@@ -284,3 +287,31 @@ def test_buyers_see_the_peak_notice_at_checkout(client_as, user):
 
     assert response.status_code == 200
     assert "Deliveries take up to 2 extra days during 12.12" in response.content.decode()
+
+
+def test_the_cached_peak_starts_and_ends_at_the_exact_edges():
+    now = timezone.now()
+    peak = PeakPeriod.objects.create(
+        name="11.11", starts_at=now + timedelta(hours=1), ends_at=now + timedelta(hours=5)
+    )
+    assert peak_for_buyers(now=now) is None  # caches the coming peak
+
+    with CaptureQueriesContext(connection) as queries:
+        assert peak_for_buyers(now=peak.starts_at - timedelta(microseconds=1)) is None
+        assert peak_for_buyers(now=peak.starts_at) == peak
+        assert peak_for_buyers(now=peak.ends_at - timedelta(microseconds=1)) == peak
+        assert peak_for_buyers(now=peak.ends_at) is None
+    assert len(queries) == 0
+
+
+def test_a_peak_period_added_in_admin_shows_at_once(client, client_as, staff_user):
+    product = on_sale_product()
+    assert 'id="peak-notice"' not in client.get(f"/p/{product.slug}/").content.decode()
+    starts = timezone.localtime().replace(microsecond=0) - timedelta(hours=1)
+
+    client_as(staff_user).post(
+        PEAK_ADD_URL, peak_form(name="618", starts=starts, ends=starts + timedelta(days=2))
+    )
+
+    html = client.get(f"/p/{product.slug}/").content.decode()
+    assert "Deliveries take up to 2 extra days during 618" in html
