@@ -3,6 +3,7 @@ shop's owner and managers are told, every LOGISTICS_LATE_DISPATCHES_PER_VIOLATIO
 the window make one LATE-DISPATCH violation, and the shipping time of a late order is kept."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -16,7 +17,14 @@ from logistics.services.dispatch import (
     record_late_shipments,
 )
 from marketplace.notifications.models import Notification
-from marketplace.sellers.models import MemberRole, PenaltyKind, Rule, Violation
+from marketplace.sellers.models import (
+    MemberRole,
+    Penalty,
+    PenaltyKind,
+    PenaltyThreshold,
+    Rule,
+    Violation,
+)
 from orders.models import Order, OrderStatus
 from orders.services.lifecycle import ship_order
 from tests.logistics.factories import paid_order, shipment
@@ -238,3 +246,18 @@ def test_the_shop_is_told_of_the_violation(settings, django_capture_on_commit_ca
     notice = Notification.objects.get(kind="sellers_violation_recorded")
     assert notice.user == owner_of(order)
     assert notice.context["rule_code"] == LATE_DISPATCH_RULE
+
+
+def test_late_dispatch_points_add_up_to_the_platforms_threshold_penalties(settings):
+    settings.LOGISTICS_LATE_DISPATCHES_PER_VIOLATION = 1
+    PenaltyThreshold.objects.create(points=4, penalty=PenaltyKind.LOWER_EXPOSURE, duration_days=7)
+    shop = ShopFactory()
+    late_orders_of(shop, 2)
+
+    flag_late_dispatches(now=NOW)
+
+    assert Violation.objects.filter(shop=shop).count() == 2
+    threshold_penalty = Penalty.objects.get(shop=shop, threshold__points=4)
+    assert threshold_penalty.kind == PenaltyKind.LOWER_EXPOSURE
+    shop.refresh_from_db()
+    assert shop.exposure_factor == Decimal("0.50")
