@@ -197,6 +197,7 @@ CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in CELERY_QUEUE_NAM
 CELERY_TASK_ROUTES = {
     "marketplace.notifications.tasks.*": {"queue": "notifications"},
     "orders.tasks.send_order_notices": {"queue": "notifications"},
+    "logistics.tasks.send_late_dispatch_notice": {"queue": "notifications"},
     "analytics.tasks.*": {"queue": "reports"},
 }
 CELERY_BEAT_SCHEDULE = {
@@ -257,6 +258,11 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-exchange-rates": {
         "task": "payments.tasks.refresh_exchange_rates",
         "schedule": crontab(minute=5),
+    },
+    # Flag paid orders not shipped within their shop's handling time; tell the shop.
+    "flag-late-dispatches": {
+        "task": "logistics.tasks.flag_late_dispatches",
+        "schedule": 600.0,
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -341,6 +347,13 @@ PAYMENTS_DEFAULT_COMMISSION_PERCENT = Decimal(
 PAYMENTS_HOLDING_DAYS = env.int("PAYMENTS_HOLDING_DAYS", default=7)
 # The beat job pays out a shop's available balance once it reaches this amount (base currency).
 PAYMENTS_MINIMUM_PAYOUT = Decimal(env.str("PAYMENTS_MINIMUM_PAYOUT", default="50.00"))
+
+# Late dispatch: every N late orders due within the window count as one violation of the
+# platform rule LATE-DISPATCH (see logistics.services.dispatch).
+LOGISTICS_LATE_DISPATCHES_PER_VIOLATION = env.int(
+    "LOGISTICS_LATE_DISPATCHES_PER_VIOLATION", default=3
+)
+LOGISTICS_LATE_DISPATCH_WINDOW_DAYS = env.int("LOGISTICS_LATE_DISPATCH_WINDOW_DAYS", default=30)
 
 # --- Accounts ----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

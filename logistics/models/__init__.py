@@ -1,10 +1,12 @@
 """Tables of logistics: carriers and their service levels, shipments with packages, items,
 tracking events and carriers' webhook events, customs declarations, duty rates, peak periods,
-shops' delivery settings (``shipping``). Shipping templates live in ``templates``.
+shops' delivery settings (``shipping``); the delivery performance report's admin entry
+(``reports``). Shipping templates live in ``templates``.
 
 One-row facts only; every write goes through ``logistics.services``.
 """
 
+from .reports import DeliveryPerformance
 from .shipping import (
     Carrier,
     CarrierEvent,
@@ -30,6 +32,7 @@ __all__ = [
     "CarrierService",
     "CustomsDeclaration",
     "CustomsItem",
+    "DeliveryPerformance",
     "DutyRate",
     "Incoterm",
     "LateDispatch",

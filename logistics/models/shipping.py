@@ -350,11 +350,22 @@ class LateDispatch(models.Model):
     due_at = models.DateTimeField(_("should have shipped by"))
     flagged_at = models.DateTimeField(_("flagged"), auto_now_add=True)
     shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)
+    # The platform-rule violation this late dispatch counted toward (one per several late
+    # orders; see logistics.services.dispatch), empty until it has counted.
+    violation = models.ForeignKey(
+        "sellers.Violation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="late_dispatches",
+        verbose_name=_("counted in violation"),
+    )
 
     class Meta:
         verbose_name = _("late dispatch")
         verbose_name_plural = _("late dispatches")
         ordering = ["-flagged_at"]
+        indexes = [models.Index(fields=["shop", "due_at"])]
 
     def __str__(self) -> str:
         return f"{self.order} ({self.shop})"

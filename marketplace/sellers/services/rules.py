@@ -151,6 +151,38 @@ def record_violation(
     return violation
 
 
+def record_platform_violation(*, shop: Shop, rule: Rule, description: str) -> Violation:
+    """The platform itself (a timed job, not a member of staff) records a violation it detected,
+    e.g. late dispatch: the rule's points are deducted with a warning, plus any threshold penalty
+    the new total reaches; the merchant will be told.
+
+    A helper for other apps' services, inside their transaction (``savepoint=False``): the caller
+    marks what the violation counted in the same transaction, so nothing counts twice."""
+    if not rule.is_active:
+        raise RuleError(_("This rule is no longer in force."), code="rule_inactive")
+    if not description.strip():
+        raise RuleError(_("Describe what happened."), code="description_missing")
+    with transaction.atomic(savepoint=False):
+        shop = Shop.objects.select_for_update().get(pk=shop.pk)
+        violation = Violation.objects.create(
+            shop=shop,
+            rule=rule,
+            points=rule.points,
+            description=description.strip(),
+            penalty=PenaltyKind.WARNING,
+            recorded_by=None,
+        )
+        now = violation.created_at
+        apply_penalty(
+            shop=shop, kind=PenaltyKind.WARNING, days=None, violation=violation, by=None, now=now
+        )
+        apply_threshold_penalties(shop=shop, violation=violation, by=None, now=now)
+        transaction.on_commit(
+            lambda: violation_recorded.send(sender=Violation, violation_id=violation.pk)
+        )
+    return violation
+
+
 def apply_penalty(
     *,
     shop: Shop,

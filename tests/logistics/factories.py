@@ -1,0 +1,70 @@
+"""Logistics factories: carriers, shipments written directly (the shipping services have tests of
+their own), tracking events, and paid orders of a shop."""
+
+import uuid
+from datetime import datetime
+
+import factory
+from django.utils import timezone
+
+from logistics.models import Carrier, Shipment, ShipmentStatus, TrackingEvent
+from orders.models import Order, OrderStatus
+from tests.catalog.factories import ProductFactory, VariantFactory
+from tests.orders.factories import placed_order
+
+
+class CarrierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Carrier
+        django_get_or_create = ["code"]
+
+    name = factory.Sequence(lambda n: f"Carrier {n}")
+    code = factory.Sequence(lambda n: f"carrier-{n}")
+    adapter = "sandbox"
+
+
+def paid_order(
+    *, shop=None, paid_at: datetime | None = None, status: str = OrderStatus.PAID, **order_fields
+) -> Order:
+    """An order paid at ``paid_at`` (now) of a new shop unless ``shop`` is given, in ``status``
+    (still waiting to ship unless told)."""
+    variant = VariantFactory(product=ProductFactory(shop=shop), stock=20) if shop else None
+    order = placed_order(variant=variant, status=status, **order_fields)
+    Order.objects.filter(pk=order.pk).update(paid_at=paid_at or timezone.now())
+    order.refresh_from_db()
+    return order
+
+
+def shipment(
+    *,
+    order: Order | None = None,
+    carrier: Carrier | None = None,
+    created_at: datetime | None = None,
+    status: str = ShipmentStatus.IN_TRANSIT,
+    **fields,
+) -> Shipment:
+    """A shipment of ``order`` (a new paid one) created at ``created_at`` (now)."""
+    order = order or paid_order()
+    row = Shipment.objects.create(
+        order=order,
+        shop=order.shop,
+        carrier=carrier or CarrierFactory(),
+        service="standard",
+        status=status,
+        destination_country="TW",
+        booking_key=uuid.uuid4(),
+        **fields,
+    )
+    if created_at is not None:
+        Shipment.objects.filter(pk=row.pk).update(created_at=created_at)
+        row.refresh_from_db()
+    return row
+
+
+def tracking_event(*, shipment: Shipment, status: str, occurred_at: datetime) -> TrackingEvent:
+    return TrackingEvent.objects.create(
+        shipment=shipment,
+        external_id=uuid.uuid4().hex,
+        status=status,
+        occurred_at=occurred_at,
+    )
