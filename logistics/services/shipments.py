@@ -69,11 +69,13 @@ def create_shipment(
     packages: Sequence[PackageSpec],
     items: Mapping[int, int] | None = None,
     tracking_number: str = "",
+    booking_key: uuid.UUID | None = None,
     now: datetime | None = None,
 ) -> Shipment:
     """The items (by order line id; all that is left to ship if None) are on their way with the
     carrier: booked, labelled, and the order shipped. A refused booking raises ``CarrierError``
-    and leaves the shipment reserved for ``book_shipment`` or ``discard_shipment``."""
+    and leaves the shipment reserved for ``book_shipment`` or ``discard_shipment``.
+    ``booking_key``: the caller's own idempotency key (a new one if None)."""
     now = now or timezone.now()
     adapter = _adapter(carrier)
     tracking_number = _checked_tracking_number(
@@ -86,6 +88,7 @@ def create_shipment(
         service=service,
         packages=packages,
         items=items,
+        booking_key=booking_key,
         now=now,
     )
     return book_shipment(shipment=shipment, by=by, tracking_number=tracking_number, now=now)
@@ -99,6 +102,7 @@ def reserve_shipment(
     service: str,
     packages: Sequence[PackageSpec],
     items: Mapping[int, int] | None = None,
+    booking_key: uuid.UUID | None = None,
     now: datetime,
 ) -> Shipment:
     """The shipment exists, unbooked, holding its items, packages and customs declaration."""
@@ -135,7 +139,7 @@ def reserve_shipment(
             destination_country=destination,
             origin_country=origin_country,
             estimated_delivery=_estimated_delivery(carrier_service, now=now),
-            booking_key=uuid.uuid4(),
+            booking_key=booking_key or uuid.uuid4(),
             created_by=by if getattr(by, "pk", None) else None,
         )
         ShipmentPackage.objects.bulk_create(
