@@ -14,7 +14,7 @@ seller books it again or discards it. Only the order's shop people may do any of
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -356,7 +356,7 @@ def _ships_from(order: Order) -> tuple[str, str]:
     return row.ships_from_country, row.ships_from_region
 
 
-def _estimated_delivery(service: CarrierService, *, now: datetime) -> Any:
+def _estimated_delivery(service: CarrierService, *, now: datetime) -> date:
     peak = current_peak(now=now)
     days = service.days_max + (peak.extra_days if peak else 0)
     return (timezone.localtime(now) + timedelta(days=days)).date()
