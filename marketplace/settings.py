@@ -199,6 +199,9 @@ CELERY_TASK_ROUTES = {
     "orders.tasks.send_order_notices": {"queue": "notifications"},
     "logistics.tasks.send_late_dispatch_notice": {"queue": "notifications"},
     "analytics.tasks.*": {"queue": "reports"},
+    "logistics.tasks.poll_active_shipments": {"queue": "tracking"},
+    "logistics.tasks.process_carrier_event": {"queue": "tracking"},
+    "logistics.tasks.send_shipment_notice": {"queue": "notifications"},
 }
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {
@@ -263,6 +266,18 @@ CELERY_BEAT_SCHEDULE = {
     "flag-late-dispatches": {
         "task": "logistics.tasks.flag_late_dispatches",
         "schedule": 600.0,
+    },
+    # Ask the carriers about shipments due a poll (LOGISTICS_POLL_MINUTES, less during a peak).
+    "poll-active-shipments": {
+        "task": "logistics.tasks.poll_active_shipments",
+        "schedule": 60.0,
+        "options": {"queue": "tracking"},
+    },
+    # Carriers' webhook events not applied yet (their shipment was not known yet, say).
+    "retry-carrier-events": {
+        "task": "logistics.tasks.retry_unprocessed_carrier_events",
+        "schedule": 300.0,
+        "options": {"queue": "tracking"},
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -354,6 +369,26 @@ LOGISTICS_LATE_DISPATCHES_PER_VIOLATION = env.int(
     "LOGISTICS_LATE_DISPATCHES_PER_VIOLATION", default=3
 )
 LOGISTICS_LATE_DISPATCH_WINDOW_DAYS = env.int("LOGISTICS_LATE_DISPATCH_WINDOW_DAYS", default=30)
+# --- Logistics: shipments and tracking -----------------------------------------------------------
+# The sandbox carrier (no network) moves a parcel this many times faster than a real one: at 60,
+# a three-day delivery takes about an hour and a quarter, so the demo visibly moves.
+LOGISTICS_SANDBOX_TIME_SCALE = env.float("LOGISTICS_SANDBOX_TIME_SCALE", default=60.0)
+# Active shipments are asked about this often (a peak period may ask more often), this many a run.
+LOGISTICS_POLL_MINUTES = env.int("LOGISTICS_POLL_MINUTES", default=60)
+LOGISTICS_POLL_BATCH = env.int("LOGISTICS_POLL_BATCH", default=200)
+# The tracking aggregator (AfterShip-style API) behind carriers whose adapter is "tracker".
+LOGISTICS_TRACKER_API_URL = env.str(
+    "LOGISTICS_TRACKER_API_URL", default="https://api.aftership.com/v4"
+).rstrip("/")
+LOGISTICS_TRACKER_API_KEY = env.str("LOGISTICS_TRACKER_API_KEY", default="")
+LOGISTICS_TRACKER_WEBHOOK_SECRET = env.str("LOGISTICS_TRACKER_WEBHOOK_SECRET", default="")
+LOGISTICS_TRACKER_TIMEOUT_SECONDS = env.float("LOGISTICS_TRACKER_TIMEOUT_SECONDS", default=10.0)
+# The font labels are printed in: a CJK font so Chinese addresses print (a .ttf/.otf, or a .ttc
+# with the face number); without it, labels fall back to DejaVu Sans or the PDF's own Helvetica.
+LOGISTICS_LABEL_FONT = env.str(
+    "LOGISTICS_LABEL_FONT", default="/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+)
+LOGISTICS_LABEL_FONT_INDEX = env.int("LOGISTICS_LABEL_FONT_INDEX", default=3)  # Noto Sans CJK TC
 
 # --- Accounts ----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -1,4 +1,5 @@
-"""Staff admin of logistics, one module per area: peak periods, late dispatches and the delivery
-performance report (``ops``)."""
+"""Staff pages of logistics: carriers with their service levels, shipments with their packages,
+items, tracking events and customs declarations, and carriers' webhook events (``shipments``);
+peak periods, late dispatches and the delivery performance report (``ops``)."""
 
-from . import ops  # noqa: F401
+from . import ops, shipments  # noqa: F401

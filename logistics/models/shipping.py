@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.fields import amount_field, percent_field
 from marketplace.sellers.models import Shop
+from marketplace.sellers.storage import private_storage
 from orders.models import Order, OrderLine
 
 
@@ -140,7 +141,10 @@ class Shipment(models.Model):
     )
     tracking_number = models.CharField(_("tracking number"), max_length=100, blank=True)
     carrier_reference = models.CharField(_("carrier's id"), max_length=200, blank=True)
-    label = models.FileField(_("label (PDF)"), upload_to="logistics/labels/", blank=True)
+    # The buyer's name and address: kept out of public media, served only to the shop.
+    label = models.FileField(
+        _("label (PDF)"), storage=private_storage, upload_to="logistics/labels/", blank=True
+    )
     weight_grams = models.PositiveIntegerField(_("weight (g)"), default=0)
     eco_packaging = models.BooleanField(_("eco packaging"), default=False)
     co2_grams = models.PositiveIntegerField(_("estimated CO2 (g)"), default=0)

@@ -1,5 +1,5 @@
-"""Logistics factories: carriers, shipments written directly (the shipping services have tests of
-their own), tracking events, and paid orders of a shop."""
+"""Logistics factories: carriers (with service levels), shipments written directly (the shipping
+services have tests of their own), tracking events, and paid orders of a shop."""
 
 import uuid
 from datetime import datetime
@@ -7,7 +7,14 @@ from datetime import datetime
 import factory
 from django.utils import timezone
 
-from logistics.models import Carrier, Shipment, ShipmentStatus, TrackingEvent
+from logistics.models import (
+    Carrier,
+    CarrierService,
+    ServiceLevel,
+    Shipment,
+    ShipmentStatus,
+    TrackingEvent,
+)
 from orders.models import Order, OrderStatus
 from tests.catalog.factories import ProductFactory, VariantFactory
 from tests.orders.factories import placed_order
@@ -21,6 +28,23 @@ class CarrierFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Carrier {n}")
     code = factory.Sequence(lambda n: f"carrier-{n}")
     adapter = "sandbox"
+    tracking_url_template = "https://track.example/{number}"
+
+
+def carrier_with(*levels: str, **kwargs) -> Carrier:
+    """A carrier offering these service levels (standard only if none given)."""
+    carrier = CarrierFactory(**kwargs)
+    days = {
+        ServiceLevel.EXPRESS: (1, 2),
+        ServiceLevel.STANDARD: (2, 4),
+        ServiceLevel.ECONOMY: (5, 9),
+    }
+    for level in levels or (ServiceLevel.STANDARD,):
+        low, high = days[level]
+        CarrierService.objects.create(
+            carrier=carrier, level=level, name=str(level).title(), days_min=low, days_max=high
+        )
+    return carrier
 
 
 def paid_order(
