@@ -23,6 +23,7 @@ from .shipping import (
     ShopLogistics,
     TrackingEvent,
 )
+from .templates import PricingBasis, ProductShippingTemplate, ShippingRegion, ShippingTemplate
 
 __all__ = [
     "Carrier",
@@ -34,11 +35,15 @@ __all__ = [
     "Incoterm",
     "LateDispatch",
     "PeakPeriod",
+    "PricingBasis",
+    "ProductShippingTemplate",
     "ServiceLevel",
     "Shipment",
     "ShipmentItem",
     "ShipmentPackage",
     "ShipmentStatus",
+    "ShippingRegion",
+    "ShippingTemplate",
     "ShopLogistics",
     "TrackingEvent",
 ]
