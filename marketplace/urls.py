@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("orders.urls")),
     path("", include("payments.urls")),
+    path("", include("logistics.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -2,7 +2,8 @@
 template, and its delivery settings (ships from, handling time, eco packaging); and the reads
 the seller pages need, scoped to the shop.
 
-Only a shop's owner and managers change it (``can_manage_shop``); every refusal is a
+Only a shop's owner and managers change it (``can_manage_shop``; logistics staff may also
+correct delivery settings); every refusal is a
 ``ShippingTemplateError`` or ``DeliverySettingsError`` and changes nothing. A shop with templates
 always has exactly one default: its first template becomes it, and deleting the default hands it
 to the oldest remaining one. It never prices anything (``quotes`` does).
@@ -172,7 +173,7 @@ def update_delivery_settings(
 ) -> ShopLogistics:
     """Where the shop ships from, how soon it promises to dispatch, and whether buyers may
     choose eco packaging."""
-    if not can_manage_shop(shop=shop, by=by):
+    if not (can_manage_shop(shop=shop, by=by) or _is_logistics_staff(by)):
         raise DeliverySettingsError(
             _("Only the shop's owner or a manager can change this."), code="not_shop_manager"
         )
@@ -240,6 +241,11 @@ def _check_manager(*, shop: Shop, by: Any) -> None:
         raise ShippingTemplateError(
             _("Only the shop's owner or a manager can change this."), code="not_shop_manager"
         )
+
+
+def _is_logistics_staff(by: Any) -> bool:
+    """Staff may correct a shop's delivery settings from the admin."""
+    return bool(getattr(by, "is_staff", False)) and by.has_perm("logistics.change_shoplogistics")
 
 
 def _check_template(*, name: str, basis: str, regions: Sequence[RegionTerms]) -> None:
