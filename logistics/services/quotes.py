@@ -132,7 +132,7 @@ def quote_deliveries(
     shop_settings = _shop_settings(shop_ids)
     product_ids = {variant.product_id for _shop, lines in requests for variant, _q in lines}
     templates, assigned = _templates(shop_ids, product_ids)
-    context = _Context(address=address, now=now, needs_estimates=bool(templates))
+    context = _Context(now=now, needs_estimates=bool(templates))
     return [
         _quote_shop(
             shop=shop,
@@ -194,6 +194,13 @@ def estimated_duties(*, value: Decimal, rate: DutyRate) -> Decimal:
     return duty + tax
 
 
+def delivery_choice(code: str) -> tuple[str, bool]:
+    """The service level and the eco-packaging wish an order's ``delivery_option`` code
+    records ("standard-eco" -> ("standard", True)); shipments read it back with this."""
+    level = code.removesuffix(ECO_SUFFIX)
+    return level, level != code
+
+
 def handling_days(hours: int) -> int:
     return math.ceil(hours / HOURS_PER_DAY)
 
@@ -242,8 +249,7 @@ class _Context:
     """What every shop of one quote shares, read at most once: the peak period, the carriers'
     transit times and the destination's duty rate."""
 
-    def __init__(self, *, address: Any, now: datetime, needs_estimates: bool) -> None:
-        self.address = address
+    def __init__(self, *, now: datetime, needs_estimates: bool) -> None:
         self.peak = current_peak(now=now) if needs_estimates else None
         self._services: list[tuple[str, int, int, list[str]]] | None = None
         self._duty_rates: dict[str, DutyRate | None] = {}

@@ -24,6 +24,7 @@ from logistics.models import (
 from logistics.services.quotes import (
     Destination,
     Parcel,
+    delivery_choice,
     matching_region,
     quote_deliveries,
     quote_delivery,
@@ -326,6 +327,11 @@ def test_eco_packaging_doubles_each_option_at_the_same_price_with_less_co2():
     # 2 kg within Taipei: 180 last mile + 120 box (40 eco) + 2 x 50 km x 0.11 = 11
     assert options[0].note == "About 311 g of CO2e (same province or state, estimate)"
     assert options[1].note == "About 231 g of CO2e (same province or state, estimate)"
+
+
+def test_the_order_s_delivery_code_reads_back_as_level_and_eco_wish():
+    assert delivery_choice("standard-eco") == ("standard", True)
+    assert delivery_choice("express") == ("express", False)
 
 
 def test_the_co2_band_follows_the_distance_to_the_address():
