@@ -11,36 +11,36 @@ urlpatterns = [
     path(
         "seller/shipping/templates/",
         seller_templates.template_list,
-        name="seller-delivery-templates",
+        name="seller-shipping-templates",
     ),
     path(
         "seller/shipping/templates/new/",
         seller_templates.template_create,
-        name="seller-delivery-template-create",
+        name="seller-shipping-template-create",
     ),
     path(
         "seller/shipping/templates/<int:pk>/",
         seller_templates.template_edit,
-        name="seller-delivery-template",
+        name="seller-shipping-template",
     ),
     path(
         "seller/shipping/templates/<int:pk>/default/",
         seller_templates.template_default,
-        name="seller-delivery-template-default",
+        name="seller-shipping-template-default",
     ),
     path(
         "seller/shipping/templates/<int:pk>/delete/",
         seller_templates.template_delete,
-        name="seller-delivery-template-delete",
+        name="seller-shipping-template-delete",
     ),
     path(
         "seller/shipping/products/",
         seller_templates.product_templates,
-        name="seller-delivery-products",
+        name="seller-shipping-products",
     ),
     path(
         "seller/shipping/settings/",
         seller_templates.delivery_settings,
-        name="seller-delivery-settings",
+        name="seller-shipping-settings",
     ),
 ]

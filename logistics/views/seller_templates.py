@@ -77,7 +77,7 @@ def _template_form(request: HttpRequest, *, template: ShippingTemplate | None) -
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Shipping template %(name)s saved.") % {"name": saved.name})
-            return redirect("logistics:seller-delivery-templates")
+            return redirect("logistics:seller-shipping-templates")
     context = {"template": template, "form": form, "regions": regions, **_rights(request)}
     return render(request, f"{TEMPLATES}/template_form.html", context)
 
@@ -111,7 +111,7 @@ def _act(request: HttpRequest, action: Any, *, done: str) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, done)
-    return redirect("logistics:seller-delivery-templates")
+    return redirect("logistics:seller-shipping-templates")
 
 
 @seller_required
@@ -158,5 +158,5 @@ def delivery_settings(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Delivery settings saved."))
-            return redirect("logistics:seller-delivery-settings")
+            return redirect("logistics:seller-shipping-settings")
     return render(request, f"{TEMPLATES}/settings.html", {"form": form, **_rights(request)})

@@ -65,10 +65,10 @@ def template_of(shop, **fields):
 
 
 def test_the_urls_are_where_the_dashboard_expects_them():
-    assert reverse("logistics:seller-delivery-templates") == TEMPLATES
-    assert reverse("logistics:seller-delivery-template", args=[3]) == f"{TEMPLATES}3/"
-    assert reverse("logistics:seller-delivery-products") == PRODUCTS
-    assert reverse("logistics:seller-delivery-settings") == SETTINGS
+    assert reverse("logistics:seller-shipping-templates") == TEMPLATES
+    assert reverse("logistics:seller-shipping-template", args=[3]) == f"{TEMPLATES}3/"
+    assert reverse("logistics:seller-shipping-products") == PRODUCTS
+    assert reverse("logistics:seller-shipping-settings") == SETTINGS
 
 
 def test_a_manager_creates_a_template_with_regions_from_the_formset(client_as, manager, shop):
