@@ -38,3 +38,16 @@ class EventNotApplicable(LogisticsError):
     """A stored carrier event that cannot be applied (yet): its shipment is unknown."""
 
     default_code = "event_not_applicable"
+
+
+class ShippingTemplateError(LogisticsError):
+    """A shipping template, its regions or a product assignment that is not valid or not the
+    asker's to change; nothing was changed."""
+
+    default_code = "shipping_template_error"
+
+
+class DeliverySettingsError(LogisticsError):
+    """A shop's delivery settings that are not valid or not the asker's to change."""
+
+    default_code = "delivery_settings_error"

@@ -4,7 +4,7 @@ under /orders/, carriers' callbacks under /logistics/webhooks/."""
 
 from django.urls import path
 
-from .views import analytics, seller_shipments, tracking, webhooks
+from .views import analytics, seller_shipments, seller_templates, tracking, webhooks
 
 app_name = "logistics"
 
@@ -20,4 +20,38 @@ urlpatterns = [
     path("seller/shipments/<int:pk>/discard/", seller_shipments.discard, name="discard"),
     path("orders/<str:number>/tracking/", tracking.order_tracking, name="tracking"),
     path("logistics/webhooks/<str:carrier>/", webhooks.receive, name="webhook"),
+        "seller/shipping/templates/",
+        seller_templates.template_list,
+        name="seller-shipping-templates",
+    ),
+    path(
+        "seller/shipping/templates/new/",
+        seller_templates.template_create,
+        name="seller-shipping-template-create",
+    ),
+    path(
+        "seller/shipping/templates/<int:pk>/",
+        seller_templates.template_edit,
+        name="seller-shipping-template",
+    ),
+    path(
+        "seller/shipping/templates/<int:pk>/default/",
+        seller_templates.template_default,
+        name="seller-shipping-template-default",
+    ),
+    path(
+        "seller/shipping/templates/<int:pk>/delete/",
+        seller_templates.template_delete,
+        name="seller-shipping-template-delete",
+    ),
+    path(
+        "seller/shipping/products/",
+        seller_templates.product_templates,
+        name="seller-shipping-products",
+    ),
+    path(
+        "seller/shipping/settings/",
+        seller_templates.delivery_settings,
+        name="seller-shipping-settings",
+    ),
 ]

@@ -295,9 +295,9 @@ PRODUCT_IMAGE_MAX_UPLOAD_BYTES = env.int("PRODUCT_IMAGE_MAX_UPLOAD_BYTES", defau
 
 # --- Orders ------------------------------------------------------------------------------------
 # The function that offers each shop's delivery options and prices at checkout (dotted path);
-# logistics replaces the flat rate per shop with zones and weights.
+# logistics' shipping templates by default (shops without one keep orders' flat rate).
 ORDERS_SHIPPING_QUOTE = env.str(
-    "ORDERS_SHIPPING_QUOTE", default="orders.shipping.flat_rate_options"
+    "ORDERS_SHIPPING_QUOTE", default="logistics.services.quotes.quote_delivery"
 )
 # Unpaid orders are cancelled after this many minutes (fewer when they hold flash-sale units).
 ORDERS_PAYMENT_TIMEOUT_MINUTES = env.int("ORDERS_PAYMENT_TIMEOUT_MINUTES", default=30)

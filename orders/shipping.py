@@ -2,7 +2,9 @@
 
 ``settings.ORDERS_SHIPPING_QUOTE`` names the function checkout calls (logistics replaces this
 one with zones and weight rates). It returns the options a shop offers for these lines to this
-address, cheapest first; the first is the default.
+address, cheapest first; the first is the default; none means the shop does not deliver there.
+When the function has a ``for_shops`` attribute (``(requests, address) -> one list per (shop,
+lines) request``), a cart's shops are quoted in one call, so its queries do not grow with them.
 """
 
 from collections.abc import Callable, Sequence
@@ -25,6 +27,8 @@ class DeliveryOption:
     label: str
     price: Decimal
     estimate: str = ""
+    note: str = ""  # worth knowing about this option (e.g. its CO2 estimate)
+    duties: Decimal | None = None  # estimated import duties and taxes, not part of the price
 
 
 QuoteFunction = Callable[..., list[DeliveryOption]]
@@ -52,3 +56,14 @@ def delivery_options(
 ) -> list[DeliveryOption]:
     quote: QuoteFunction = import_string(settings.ORDERS_SHIPPING_QUOTE)
     return quote(shop=shop, lines=lines, address=address)
+
+
+def delivery_options_for_shops(
+    *, requests: Sequence[tuple[Shop, Sequence[Any]]], address: Any = None
+) -> list[list[DeliveryOption]]:
+    """Each (shop, lines) request's options, in order: in one call when the quote can."""
+    quote: QuoteFunction = import_string(settings.ORDERS_SHIPPING_QUOTE)
+    for_shops = getattr(quote, "for_shops", None)
+    if for_shops is not None:
+        return for_shops(requests=requests, address=address)
+    return [quote(shop=shop, lines=lines, address=address) for shop, lines in requests]

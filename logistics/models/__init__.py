@@ -25,6 +25,7 @@ from .shipping import (
     ShopLogistics,
     TrackingEvent,
 )
+from .templates import PricingBasis, ProductShippingTemplate, ShippingRegion, ShippingTemplate
 
 __all__ = [
     "Carrier",
@@ -37,11 +38,15 @@ __all__ = [
     "Incoterm",
     "LateDispatch",
     "PeakPeriod",
+    "PricingBasis",
+    "ProductShippingTemplate",
     "ServiceLevel",
     "Shipment",
     "ShipmentItem",
     "ShipmentPackage",
     "ShipmentStatus",
+    "ShippingRegion",
+    "ShippingTemplate",
     "ShopLogistics",
     "TrackingEvent",
 ]

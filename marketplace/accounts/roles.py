@@ -78,6 +78,11 @@ STAFF_GROUP_PERMISSIONS: dict[str, list[str]] = {
         "logistics.change_carrier",
         "logistics.view_shipment",
         "logistics.change_shipment",
+        "logistics.view_shippingtemplate",
+        "logistics.view_dutyrate",
+        "logistics.change_dutyrate",
+        "logistics.view_shoplogistics",
+        "logistics.change_shoplogistics",
     ],
 }
 

@@ -63,7 +63,7 @@ from ..pricing import (
     ShopPrice,
     price_cart,
 )
-from ..shipping import DeliveryOption, delivery_options
+from ..shipping import DeliveryOption, delivery_options_for_shops
 from .coupons import is_used_up, normalise_code
 from .promotions import ENDED, SCHEDULED, status_of
 
@@ -149,18 +149,28 @@ def quote_lines(
     shops: dict[int, list[QuotedLine]] = {}
     for line in lines:
         shops.setdefault(line.variant.product.shop_id, []).append(line)
-    options = {
-        shop_id: delivery_options(
-            shop=shop_lines[0].variant.product.shop,
-            lines=[(line.variant, line.quantity) for line in shop_lines],
-            address=address,
-        )
-        for shop_id, shop_lines in shops.items()
-    }
+    quoted = delivery_options_for_shops(
+        requests=[
+            (shop_lines[0].variant.product.shop, [(ln.variant, ln.quantity) for ln in shop_lines])
+            for shop_lines in shops.values()
+        ],
+        address=address,
+    )
+    options = dict(zip(shops, quoted, strict=True))
     chosen = {
         shop_id: _chosen(options[shop_id], (delivery or {}).get(shop_id)) for shop_id in shops
     }
     priced_shops = {line.shop_id for line in inputs}
+    if address is not None:
+        problems.extend(
+            _(
+                "%(shop)s does not deliver to this address: choose another address or remove its"
+                " items."
+            )
+            % {"shop": shops[shop_id][0].variant.product.shop.name}
+            for shop_id in shops
+            if shop_id in priced_shops and not options[shop_id]
+        )
 
     rules, coupons, unusable = _offers(
         shop_ids=sorted(priced_shops), user=user, now=now, codes=coupon_codes, currency=currency

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from marketplace.accounts.forms import AddressForm
+from marketplace.accounts.models import Address
 from marketplace.accounts.selectors import addresses_for
 from marketplace.accounts.services import create_address
 
@@ -41,7 +42,11 @@ def checkout(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     choices = _Choices(request, data)
     quote = quote_lines(
-        pairs=pairs, user=request.user, coupon_codes=choices.codes, delivery=choices.delivery
+        pairs=pairs,
+        user=request.user,
+        coupon_codes=choices.codes,
+        delivery=choices.delivery,
+        address=choices.quote_address,
     )
     if data is not None and data.get("action") == "place":
         group = _place(request, choices=choices, pairs=pairs, quote=quote)
@@ -49,7 +54,11 @@ def checkout(request: HttpRequest) -> HttpResponse:
             remove_variants(cart=cart, variant_ids=[variant_id for variant_id, _q in pairs])
             return redirect("orders:checkout-done", number=group.number)
         quote = quote_lines(
-            pairs=pairs, user=request.user, coupon_codes=choices.codes, delivery=choices.delivery
+            pairs=pairs,
+            user=request.user,
+            coupon_codes=choices.codes,
+            delivery=choices.delivery,
+            address=choices.quote_address,
         )
     context = {
         "quote": quote,
@@ -108,6 +117,7 @@ class _Choices:
             use_required_attribute=False,
         )
         self.expected_total = _decimal(data.get("expected_total"))
+        self.quote_address = self._quote_address(data)
 
     def _codes(self, data) -> list[str]:
         codes = [code for code in (data.get("coupon_codes") or "").split(",") if code]
@@ -116,6 +126,15 @@ class _Choices:
             codes.append(typed)
         removed = (data.get("remove_code") or "").strip().upper()
         return [code.strip().upper() for code in codes if code != removed][:MAX_CODES]
+
+    def _quote_address(self, data) -> Address | None:
+        """Where delivery is priced to: the saved address chosen, or the new one's country and
+        region as typed so far (unsaved)."""
+        if self.address_choice == NEW_ADDRESS:
+            country = (data.get("new-country") or "").strip().upper()
+            region = (data.get("new-region") or "").strip()
+            return Address(country=country, region=region) if country else None
+        return next((a for a in self.addresses if str(a.pk) == self.address_choice), None)
 
     @property
     def codes_value(self) -> str:

@@ -1,8 +1,10 @@
 """Logistics factories: carriers (with service levels), shipments written directly (the shipping
-services have tests of their own), tracking events, and paid orders of a shop."""
+services have tests of their own), tracking events, paid orders of a shop, shipping templates
+with regions, duty rates."""
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
@@ -10,14 +12,19 @@ from django.utils import timezone
 from logistics.models import (
     Carrier,
     CarrierService,
+    DutyRate,
+    PricingBasis,
     ServiceLevel,
     Shipment,
     ShipmentStatus,
+    ShippingRegion,
+    ShippingTemplate,
     TrackingEvent,
 )
 from orders.models import Order, OrderStatus
 from tests.catalog.factories import ProductFactory, VariantFactory
 from tests.orders.factories import placed_order
+from tests.sellers.factories import ShopFactory
 
 
 class CarrierFactory(factory.django.DjangoModelFactory):
@@ -92,3 +99,42 @@ def tracking_event(*, shipment: Shipment, status: str, occurred_at: datetime) ->
         status=status,
         occurred_at=occurred_at,
     )
+
+
+class ShippingTemplateFactory(factory.django.DjangoModelFactory):
+    """A shop's default template priced by weight (add regions with ShippingRegionFactory)."""
+
+    class Meta:
+        model = ShippingTemplate
+
+    shop = factory.SubFactory(ShopFactory)
+    name = factory.Sequence(lambda n: f"Template {n}")
+    basis = PricingBasis.WEIGHT
+    is_default = True
+
+
+class ShippingRegionFactory(factory.django.DjangoModelFactory):
+    """Standard delivery everywhere: 60 for the first kilogram, 20 per 500 g more."""
+
+    class Meta:
+        model = ShippingRegion
+
+    template = factory.SubFactory(ShippingTemplateFactory)
+    level = ServiceLevel.STANDARD
+    countries = factory.LazyFunction(list)
+    provinces = factory.LazyFunction(list)
+    first_units = 1000
+    first_price = Decimal("60.00")
+    additional_units = 500
+    additional_price = Decimal("20.00")
+
+
+class DutyRateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DutyRate
+        django_get_or_create = ("country",)
+
+    country = "JP"
+    duty_percent = Decimal("5.00")
+    tax_percent = Decimal("10.00")
+    de_minimis = Decimal("100.00")
