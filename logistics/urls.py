@@ -20,6 +20,7 @@ urlpatterns = [
     path("seller/shipments/<int:pk>/discard/", seller_shipments.discard, name="discard"),
     path("orders/<str:number>/tracking/", tracking.order_tracking, name="tracking"),
     path("logistics/webhooks/<str:carrier>/", webhooks.receive, name="webhook"),
+    path(
         "seller/shipping/templates/",
         seller_templates.template_list,
         name="seller-shipping-templates",
