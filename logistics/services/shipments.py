@@ -40,15 +40,16 @@ from ..models import (
     TrackingEvent,
 )
 from ..selectors import unshipped_quantities
+from . import co2
 from .customs import declare_customs
 from .labels import render_label
 from .peak import current_peak
+from .quotes import delivery_choice
 
 SHIPPABLE = (OrderStatus.PAID, OrderStatus.SHIPPED)
 MAX_PACKAGES = 20
 MAX_PACKAGE_GRAMS = 70_000
 TRACKING_NUMBER_MAX = 100
-ECO_OPTION = "eco"  # a part of the delivery option code, e.g. "standard-eco"
 BOOKED_EVENT_ID = "booked"
 
 
@@ -122,7 +123,7 @@ def reserve_shipment(
         wanted = _checked_items(order=order, items=items)
         origin_country, origin_region = _ships_from(order)
         weight = sum(spec.weight_grams for spec in specs)
-        eco = ECO_OPTION in order.delivery_option.split("-")
+        _level, eco = delivery_choice(order.delivery_option)
         shipment = Shipment.objects.create(
             order=order,
             shop=order.shop,
@@ -130,10 +131,14 @@ def reserve_shipment(
             service=carrier_service.level,
             weight_grams=weight,
             eco_packaging=eco,
-            co2_grams=co2_grams(
+            co2_grams=co2.co2_grams(
                 weight_grams=weight,
-                origin=(origin_country, origin_region),
-                destination=(destination, order.group.region),
+                band=co2.distance_band(
+                    origin_country=origin_country,
+                    origin_region=origin_region,
+                    destination_country=destination,
+                    destination_region=order.group.region,
+                ),
                 eco_packaging=eco,
             ),
             destination_country=destination,
@@ -360,46 +365,3 @@ def _estimated_delivery(service: CarrierService, *, now: datetime) -> date:
     peak = current_peak(now=now)
     days = service.days_max + (peak.extra_days if peak else 0)
     return (timezone.localtime(now) + timedelta(days=days)).date()
-
-
-# CO2 of one parcel: its weight over the distance band between the shop and the buyer, in grams
-# of CO2 per tonne-kilometre of the usual mode (a van within a region or a country, road and rail
-# within a continent, air freight between continents - figures in the range of the GLEC
-# framework's defaults), plus its packaging (less with eco packaging: reused box, no fill).
-CO2_BANDS = {
-    "region": (50, 250),  # km, g CO2 per tonne-km (last-mile van)
-    "country": (400, 120),
-    "continent": (2000, 90),
-    "world": (9000, 600),
-}
-PACKAGING_GRAMS = 150
-ECO_PACKAGING_GRAMS = 40
-CONTINENTS = {
-    "asia": "TW CN HK MO JP KR SG MY TH VN PH ID IN",
-    "europe": "GB DE FR IT ES NL BE AT CH SE NO DK FI IE PT PL CZ",
-    "america": "US CA MX",
-    "oceania": "AU NZ",
-}
-_CONTINENT_OF = {
-    country: continent for continent, codes in CONTINENTS.items() for country in codes.split()
-}
-
-
-def distance_band(*, origin: tuple[str, str], destination: tuple[str, str]) -> str:
-    """ "region", "country", "continent" or "world": how far apart (country, region) pairs are."""
-    (from_country, from_region), (to_country, to_region) = origin, destination
-    if from_country == to_country:
-        same_region = from_region and from_region.casefold() == (to_region or "").casefold()
-        return "region" if same_region else "country"
-    continent = _CONTINENT_OF.get(from_country)
-    return "continent" if continent and continent == _CONTINENT_OF.get(to_country) else "world"
-
-
-def co2_grams(
-    *, weight_grams: int, origin: tuple[str, str], destination: tuple[str, str], eco_packaging: bool
-) -> int:
-    """Estimated grams of CO2 to carry ``weight_grams`` from ``origin`` to ``destination``."""
-    kilometres, per_tonne_km = CO2_BANDS[distance_band(origin=origin, destination=destination)]
-    transport = weight_grams / 1_000_000 * kilometres * per_tonne_km
-    packaging = ECO_PACKAGING_GRAMS if eco_packaging else PACKAGING_GRAMS
-    return round(transport) + packaging

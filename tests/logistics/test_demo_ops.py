@@ -11,7 +11,7 @@ from django.utils import timezone
 from catalog import seed as catalog_seed
 from logistics import seed as logistics_seed
 from logistics.demo.ops import peak_window
-from logistics.models import LateDispatch, PeakPeriod
+from logistics.models import LateDispatch, PeakPeriod, ShopLogistics
 from marketplace.accounts import seed as accounts_seed
 from marketplace.notifications.models import Notification
 from marketplace.sellers.demo import onboarding
@@ -45,7 +45,8 @@ def test_demo_has_peak_periods_and_a_late_dispatch_and_a_second_run_adds_nothing
     late = LateDispatch.objects.select_related("order", "shop").get()
     assert late.order.status == OrderStatus.PAID
     assert late.due_at < timezone.now()
-    assert late.due_at == late.order.paid_at + timedelta(hours=48)
+    hours = ShopLogistics.objects.get(shop=late.shop).handling_hours  # the demo's promise
+    assert late.due_at == late.order.paid_at + timedelta(hours=hours)
     owner = late.shop.merchant.members.get(role="owner").user
     assert owner.email == "merchant@example.com"
     assert Notification.objects.filter(user=owner, kind="logistics_late_dispatch").count() == 1

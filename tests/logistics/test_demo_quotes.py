@@ -99,4 +99,4 @@ def test_the_demo_runs_twice_and_keeps_a_merchants_changes(seeded):
 
     assert (ShippingTemplate.objects.count(), DutyRate.objects.count()) == counts
     assert ShopLogistics.objects.get(shop=outfitters).handling_hours == 12
-    assert lines == ["demo shipping templates: 0 made"]
+    assert "demo shipping templates: 0 made" in lines

@@ -19,14 +19,13 @@ from logistics.models import (
     ShopLogistics,
     TrackingEvent,
 )
+from logistics.services import co2
 from logistics.services.labels import render_label
 from logistics.services.shipments import (
     PackageSpec,
     book_shipment,
-    co2_grams,
     create_shipment,
     discard_shipment,
-    distance_band,
 )
 from orders.models import Order, OrderGroup, OrderLine, OrderStatus
 from tests.accounts.factories import UserFactory
@@ -203,33 +202,14 @@ def test_eco_packaging_and_co2_come_from_the_delivery_option(sandbox):
         packages=[PackageSpec(2000)],
     )
 
-    # Within Taiwan, different regions: 2 kg x 400 km x 120 g/t-km = 96 g, + 40 g eco packaging.
-    assert (shipment.eco_packaging, shipment.co2_grams) == (True, 136)
-
-
-@pytest.mark.parametrize(
-    ("origin", "destination", "band"),
-    [
-        (("TW", "Taipei"), ("TW", "taipei"), "region"),
-        (("TW", "Taipei"), ("TW", "Tainan"), "country"),
-        (("TW", ""), ("JP", ""), "continent"),
-        (("TW", ""), ("US", ""), "world"),
-        (("TW", ""), ("ZZ", ""), "world"),
-    ],
-)
-def test_distance_bands(origin, destination, band):
-    assert distance_band(origin=origin, destination=destination) == band
-
-
-def test_co2_grows_with_weight_and_distance():
-    far = co2_grams(
-        weight_grams=1500, origin=("TW", ""), destination=("US", ""), eco_packaging=False
+    # Within Taiwan, different regions: the same estimate the checkout showed, eco packaging.
+    expected = co2.co2_grams(
+        weight_grams=2000, band=co2.DistanceBand.SAME_COUNTRY, eco_packaging=True
     )
-    near = co2_grams(
-        weight_grams=1500, origin=("TW", "A"), destination=("TW", "A"), eco_packaging=False
+    assert (shipment.eco_packaging, shipment.co2_grams) == (True, expected)
+    assert expected < co2.co2_grams(
+        weight_grams=2000, band=co2.DistanceBand.SAME_COUNTRY, eco_packaging=False
     )
-    assert far == round(1.5 / 1000 * 9000 * 600) + 150 == 8250
-    assert near == round(1.5 / 1000 * 50 * 250) + 150 == 169
 
 
 def _abroad(order: Order, country: str) -> None:
