@@ -84,6 +84,9 @@ def test_the_merchant_ships_and_the_buyer_follows_the_parcel(
     assert label.headers["content-type"] == "application/pdf"
     assert label.body().startswith(b"%PDF")
     assert Order.objects.get(pk=order.pk).status == OrderStatus.SHIPPED
+    # The sandbox gives numbers ending in 98 or 99 trouble on purpose; this parcel takes the plain
+    # path whatever number it drew.
+    Shipment.objects.filter(pk=shipment.pk).update(tracking_number=f"SBX{shipment.pk:010d}01")
 
     # 2. The buyer sees the order shipped and follows the parcel: the label is made.
     shopper = browser.new_page()
