@@ -14,7 +14,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.core.admin_display import status_history_html
+from marketplace.core.admin_display import ReadOnlyAdmin, ReadOnlyInline, status_history_html
 from marketplace.core.errors import DomainError
 
 from .. import adapters
@@ -30,29 +30,6 @@ from ..models import (
     TrackingEvent,
 )
 from ..services import tracking, webhooks
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 # --- Carriers ----------------------------------------------------------------------------------
 

@@ -1,6 +1,10 @@
-"""Read-outs the apps' admin pages share."""
+"""Read-outs and read-only bases the apps' admin pages share."""
 
+from typing import Any
+
+from django.contrib import admin
 from django.db import models
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -24,3 +28,30 @@ def status_history_html(obj: models.Model, *, limit: int = 20) -> str:
         for change in changes
     )
     return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {} → {} ({}) {}</li>", rows))
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown under their parent in admin, never added, changed or deleted there."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records only services write (orders, payments, the ledger, shipments): staff read them
+    and act through admin actions that call those services."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -17,23 +17,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from marketplace.core.admin_display import status_history_html
+from marketplace.core.admin_display import ReadOnlyAdmin, ReadOnlyInline, status_history_html
 
 from ..errors import OrderError
 from ..models import CouponUse, Order, OrderDiscount, OrderGroup, OrderLine
 from ..services.lifecycle import REASON_MAX, cancel_order
 from ..states import STAFF_CANCELLABLE
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class OrderLineInline(ReadOnlyInline):
@@ -63,17 +52,6 @@ class CouponUseInline(ReadOnlyInline):
 
 def status_history(obj: Any) -> str:
     return status_history_html(obj, limit=30)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # orders are placed at checkout
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # moved only by the life-cycle services
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # payments and the ledger refer to them
 
 
 @admin.register(OrderGroup)

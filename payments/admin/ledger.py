@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.core.admin_display import status_history_html
+from marketplace.core.admin_display import ReadOnlyAdmin, ReadOnlyInline, status_history_html
 
 from ..models import (
     CommissionRate,
@@ -38,28 +38,6 @@ from .actions import ask_then_apply
 # A new rate may start a few minutes back (the time it took to fill in the form), no earlier.
 RATE_BACKDATE_GRACE = timedelta(minutes=5)
 ZERO = Decimal("0")
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # written by payments.services only
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # the ledger is append-only
 
 
 # --- Ledger ----------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.core.admin_display import status_history_html
+from marketplace.core.admin_display import ReadOnlyAdmin as BaseReadOnlyAdmin
+from marketplace.core.admin_display import ReadOnlyInline, status_history_html
 from marketplace.core.errors import DomainError
 
 from ..models import (
@@ -31,26 +32,8 @@ from .actions import ask_then_apply
 from .forms import AdjustForm, FailureForm, ReasonForm, ReceivedForm, ReferenceForm, RefundForm
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # the ledger and the providers refer to them
+class ReadOnlyAdmin(BaseReadOnlyAdmin):
+    """Read-only, with actions for finance staff (who may change payments)."""
 
     def has_finance_permission(self, request: HttpRequest) -> bool:
         user = request.user
