@@ -40,6 +40,7 @@ from catalog.models import (
     Variant,
 )
 from catalog.selectors import why_not_for_sale
+from marketplace.sellers.models import SellerKind
 from marketplace.sellers.selectors.shops import is_shop_open
 
 from ..models import (
@@ -254,12 +255,24 @@ def _variants(ids: list[int]) -> dict[int, Variant]:
         .select_related(
             "image", "product__shop__shipping_rate", "product__category__parent__parent"
         )
-        .prefetch_related(tiers, images, options)
+        .prefetch_related(images, options)
         # Only the columns pricing, checkout snapshots and the cart page read: compiling and
         # reading the joined rows' other columns cost more than the query itself.
         .only(*VARIANT_FIELDS)
     )
-    return {variant.pk: variant for variant in found}
+    variants = list(found)
+    # Only wholesale shops can set quantity price tiers (catalog refuses them elsewhere): the
+    # tiers are read for their SKUs only, saving a query on every other cart and checkout.
+    wholesale = [v for v in variants if v.product.shop.kind == SellerKind.WHOLESALER]
+    if wholesale:
+        prefetch_related_objects(wholesale, tiers)
+    return {variant.pk: variant for variant in variants}
+
+
+def _tiers_of(variant: Variant) -> tuple[tuple[int, Decimal], ...]:
+    if variant.product.shop.kind != SellerKind.WHOLESALER:
+        return ()
+    return tuple((tier.min_quantity, tier.unit_price) for tier in variant.price_tiers.all())
 
 
 def _cart_currency(variants: list[Variant]) -> str:
@@ -331,7 +344,7 @@ def _line_input(variant: Variant, quantity: int, flash: FlashOffer | None) -> Li
         category_ids=_category_ids(variant.product),
         quantity=quantity,
         unit_price=variant.price,
-        tiers=tuple((tier.min_quantity, tier.unit_price) for tier in variant.price_tiers.all()),
+        tiers=_tiers_of(variant),
         flash=flash,
     )
 

@@ -556,6 +556,7 @@ def test_the_quote_is_the_engines_price_of_the_same_inputs(user):
     child = CategoryFactory(parent=parent)
     mug = sku(price="120.00", stock=30, category=child)
     shop = mug.product.shop
+    type(shop).objects.filter(pk=shop.pk).update(kind="b2b")  # only wholesalers have tiers
     tiered = sku(price="20.00", stock=100, shop=shop, category=parent)
     PriceTierFactory(variant=tiered, min_quantity=10, unit_price=D("15.00"))
     flash = FlashSaleFactory(price=D("50.00"), per_user_limit=1, variant=sku(price="80.00"))
@@ -698,7 +699,7 @@ def test_a_quote_takes_a_fixed_handful_of_queries(user, django_assert_max_num_qu
     with django_assert_max_num_queries(0):
         for line in quote.lines:
             _ = [line.variant.product.shop.name, line.variant.product.category.parent]
-            _ = [list(line.variant.price_tiers.all()), list(line.variant.options.all())]
+            _ = list(line.variant.options.all())
             _ = list(line.variant.product.images.all())
 
 
@@ -712,3 +713,15 @@ def test_a_claimed_coupon_stays_usable_after_the_shop_hides_it(user):
     quote = quote_lines(pairs=[(variant.pk, 1)], user=user)
 
     assert [d.coupon_id for d in quote.shops[0].price.discounts] == [coupon.pk]
+
+
+def test_price_tiers_are_read_for_wholesale_shops_only(user):
+    retail = sku(price="20.00", stock=100)
+    wholesale = sku(price="20.00", stock=100)
+    type(wholesale.product.shop).objects.filter(pk=wholesale.product.shop_id).update(kind="b2b")
+    for variant in (retail, wholesale):
+        PriceTierFactory(variant=variant, min_quantity=10, unit_price=D("15.00"))
+    quote = quote_lines(pairs=[(retail.pk, 10), (wholesale.pk, 10)], user=user)
+    prices = {line.variant.pk: line.price.unit_price for line in quote.lines}
+    # A tier left on a shop that is no longer wholesale does not apply (catalog refuses new ones).
+    assert prices == {retail.pk: D("20.00"), wholesale.pk: D("15.00")}
