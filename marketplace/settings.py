@@ -197,6 +197,7 @@ CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in CELERY_QUEUE_NAM
 CELERY_TASK_ROUTES = {
     "marketplace.notifications.tasks.*": {"queue": "notifications"},
     "orders.tasks.send_order_notices": {"queue": "notifications"},
+    "orders.tasks.send_group_notices": {"queue": "notifications"},
     "logistics.tasks.send_late_dispatch_notice": {"queue": "notifications"},
     "analytics.tasks.*": {"queue": "reports"},
     "logistics.tasks.poll_active_shipments": {"queue": "tracking"},

@@ -21,15 +21,12 @@ def merge_guest_cart_on_login(sender, request, user, **kwargs) -> None:
 # Each event of orders.events tells the buyer and the shop's owner and managers. The notices are
 # written by a worker (through the outbox, so none is lost): a checkout or a shipment does not
 # wait for inboxes and e-mails, and a burst of orders (a flash sale) is not slowed by them.
+# "Placed" is queued by place_order itself, once for the whole group and in its transaction
+# (services.checkout); the other events one message per order.
 
 
 def _queue_notices(order_id: int, event: str, **extra: str) -> None:
     outbox.enqueue(task=tasks.send_order_notices, order_id=order_id, event=event, **extra)
-
-
-@receiver(order_events.order_placed, dispatch_uid="orders_notify_placed")
-def notify_order_placed(sender, order_id: int, **kwargs) -> None:
-    _queue_notices(order_id, "placed")
 
 
 @receiver(order_events.order_paid, dispatch_uid="orders_notify_paid")

@@ -27,6 +27,7 @@ from catalog.errors import OutOfStock
 from catalog.services.images import image_srcset
 from catalog.services.inventory import take_stock
 from marketplace.accounts.models import Address
+from marketplace.notifications import outbox
 
 from ..errors import CheckoutError
 from ..events import order_placed
@@ -45,6 +46,7 @@ from ..pricing import Discount
 from .quotes import CartQuote, QuotedShop, quote_lines
 
 NOTE_MAX_LENGTH = 300
+GROUP_NOTICES_TASK = "orders.tasks.send_group_notices"
 _NUMBER_ATTEMPTS = 5
 
 
@@ -108,6 +110,9 @@ def place_order(
             _take_stock(quote=quote, orders=orders)
             _take_flash_units(quote=quote, buyer=buyer, now=now)
             _use_coupons(quote=quote, buyer=buyer, group=group, now=now)
+            # The buyer's and the shops' notices: one outbox row for the group, written with the
+            # orders (none is lost, one broker message per checkout), sent by a worker.
+            outbox.enqueue(task=GROUP_NOTICES_TASK, group_id=group.pk, event="placed")
             for order in orders:
                 transaction.on_commit(
                     lambda order=order: order_placed.send(

@@ -186,3 +186,34 @@ def test_flash_units_come_off_the_sale_and_the_buyers_allowance(buyer, address):
     assert sale.quantity_left == 9
     assert FlashSaleAllocation.objects.get(flash_sale=sale, user=buyer).quantity == 1
     assert group.payment_deadline <= timezone.now() + timedelta(minutes=15)
+
+
+def test_a_checkout_queues_one_notice_message_for_its_orders_with_them(
+    buyer, address, django_capture_on_commit_callbacks, run_outbox
+):
+    from marketplace.notifications.models import Notification, OutboxMessage
+    from tests.orders.lifecycle_support import owner_of
+
+    mug = VariantFactory(stock=50)  # far above the low-stock level: no notice of that kind
+    tea = VariantFactory(stock=50)
+    owners = [owner_of(variant.product.shop) for variant in (mug, tea)]
+    with django_capture_on_commit_callbacks(execute=True):
+        group = place(buyer, address, [(mug.pk, 1), (tea.pk, 1)])
+    # One row for the group, written in the checkout's own transaction (none can be lost).
+    rows = OutboxMessage.objects.filter(task_name="orders.tasks.send_group_notices")
+    assert list(rows.values_list("kwargs", flat=True)) == [
+        {"group_id": group.pk, "event": "placed"}
+    ]
+    assert run_outbox() == 1
+    assert Notification.objects.filter(user=buyer, kind="order_placed").count() == 1  # per group
+    for owner in owners:
+        assert Notification.objects.filter(user=owner, kind="order_placed_seller").count() == 1
+
+
+def test_a_refused_checkout_queues_no_notice(buyer, address):
+    from marketplace.notifications.models import OutboxMessage
+
+    sold_out = VariantFactory(stock=0)
+    with pytest.raises(CheckoutError):
+        place(buyer, address, [(sold_out.pk, 1)])
+    assert not OutboxMessage.objects.exists()
