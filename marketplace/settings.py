@@ -316,15 +316,20 @@ ORDERS_DISPLAY_RATE = env.str(
 # --- Payments ----------------------------------------------------------------------------------
 # Payment methods offered to buyers, in this order. The sandbox (no network, a hosted test page on
 # this site) is the embedded default; Stripe is offered once STRIPE_SECRET_KEY is set.
-# In production the sandbox (which approves without money) is never a default; listing it there
-# explicitly fails the deployment checks (payments/checks.py).
+# In production the sandbox (which approves without money) is never a default, nor bank transfer
+# to the demo account below; listing either there explicitly fails the checks (payments/checks.py).
 PAYMENT_PROVIDERS = env.list(
     "PAYMENT_PROVIDERS",
     default=[
         *([] if IS_PRODUCTION else ["sandbox"]),
         *(["stripe"] if env.str("STRIPE_SECRET_KEY", default="") else []),
         "store_credit",
-        "bank_transfer",
+        # In production only once the platform's own account is set (BANK_TRANSFER_*).
+        *(
+            ["bank_transfer"]
+            if not IS_PRODUCTION or env.str("BANK_TRANSFER_ACCOUNT_NUMBER", default="")
+            else []
+        ),
         "cash_on_delivery",
     ],
 )

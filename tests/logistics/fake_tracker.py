@@ -31,7 +31,7 @@ class FakeTracker:
                 tracker._handle(self, "GET")
 
             def log_message(self, *args: object) -> None:
-                pass
+                """No access log in the test output."""
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

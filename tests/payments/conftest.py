@@ -53,7 +53,7 @@ class FakeFeed:
                     pass  # the client gave up waiting (the timeout test)
 
             def log_message(self, *args: object) -> None:
-                pass
+                """No access log in the test output."""
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

@@ -384,3 +384,16 @@ def test_a_production_site_offering_the_sandbox_fails_its_checks(settings):
     assert [error.id for error in sandbox_not_in_production()] == ["payments.E001"]
     settings.PAYMENT_PROVIDERS = ["stripe", "bank_transfer"]
     assert sandbox_not_in_production() == []
+
+
+def test_a_production_site_sending_transfers_to_the_demo_account_fails_its_checks(settings):
+    from payments.checks import real_bank_account_in_production
+
+    settings.IS_PRODUCTION = True
+    settings.PAYMENT_PROVIDERS = ["bank_transfer"]
+    assert [error.id for error in real_bank_account_in_production()] == ["payments.E002"]
+    settings.BANK_TRANSFER_ACCOUNT = {**settings.BANK_TRANSFER_ACCOUNT, "number": "TW-812-0001"}
+    assert real_bank_account_in_production() == []
+    settings.IS_PRODUCTION = False
+    settings.BANK_TRANSFER_ACCOUNT = {**settings.BANK_TRANSFER_ACCOUNT, "number": "000-123-456789"}
+    assert real_bank_account_in_production() == []
