@@ -6,13 +6,15 @@ and the product's ``stock_total``; so a variant's stock equals the sum of its mo
 variant falls to its low-stock threshold, the shop's owner and managers are told once.
 
 These functions join the caller's transaction (``atomic(savepoint=False)``): checkout takes the
-stock of all its lines inside its own transaction, and seeding runs inside one. A refusal
-(``OutOfStock``) is raised after the block, having written nothing, so the caller's transaction
-stays usable. Each change locks the product row first, then the variant's: a caller moving
-several variants in one transaction (checkout) goes in ``(product_id, variant pk)`` order, so two
-such transactions can never deadlock.
+stock of all its lines inside its own transaction (``take_stock_of_lines``: four statements
+whatever the number of lines), and seeding runs inside one. A refusal (``OutOfStock``) is raised
+having written nothing, so the caller's transaction stays usable. Each change locks the product
+rows first (in primary-key order), then the variants': two transactions moving several variants
+can never deadlock.
 """
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
@@ -55,6 +57,33 @@ def take_stock(
     _check_quantity(quantity)
     return _move(
         variant=variant, change=-quantity, reason=MovementReason.SALE, by=by, reference=reference
+    )
+
+
+@dataclass(frozen=True)
+class Sale:
+    """``quantity`` units of ``variant`` sold under ``reference`` (an order number)."""
+
+    variant: Variant
+    quantity: int
+    reference: str = ""
+
+
+def take_stock_of_lines(*, sales: Sequence[Sale]) -> list[StockMovement]:
+    """Every sale's units, or none of them: raises ``OutOfStock`` for the first short variant
+    (in product, variant order) having written nothing. One variant appears at most once."""
+    for sale in sales:
+        _check_quantity(sale.quantity)
+    if len({sale.variant.pk for sale in sales}) != len(sales):
+        raise InventoryError(_("Each variant may be sold once per call."), code="repeated")
+    ordered = sorted(sales, key=lambda sale: (sale.variant.product_id, sale.variant.pk))
+    return _move_many(
+        [
+            _Change(variant=sale.variant, change=-sale.quantity, reference=sale.reference)
+            for sale in ordered
+        ],
+        reason=MovementReason.SALE,
+        by=None,
     )
 
 
@@ -111,6 +140,14 @@ def _check_quantity(quantity: int) -> None:
         raise InventoryError(_("The quantity must be a whole number above zero."), code="quantity")
 
 
+@dataclass(frozen=True)
+class _Change:
+    variant: Variant
+    change: int
+    reference: str = ""
+    note: str = ""
+
+
 def _move(
     *,
     variant: Variant,
@@ -120,65 +157,114 @@ def _move(
     reference: str = "",
     note: str = "",
 ) -> StockMovement:
-    """Applies ``change`` to the variant's stock if enough is left, with its movement row, the
-    product's total and the low-stock notice, all in the caller's transaction."""
-    movement = None
-    with transaction.atomic(savepoint=False):
-        _lock_product(variant)
-        changed = _apply_change(variant_id=variant.pk, change=change)
-        if changed is not None:
-            stock_after, threshold, was_notified = changed
-            # Our UPDATE holds the row lock until commit: nobody can change it under us.
-            movement = StockMovement.objects.create(
-                variant=variant,
-                quantity=change,
-                reason=reason,
-                stock_after=stock_after,
-                reference=reference[:100],
-                note=note[:200],
-                by=by if getattr(by, "pk", None) else None,
-            )
-            Product.objects.filter(pk=variant.product_id).update(
-                stock_total=F("stock_total") + change
-            )
-            variant.stock = stock_after
-            _watch_low_stock(
-                variant=variant,
-                fell=change < 0,
-                is_low=stock_after <= threshold,
-                was_notified=was_notified,
-            )
-    if movement is None:
-        # Raised outside the block: nothing was written and the caller's transaction is usable.
-        raise OutOfStock(
-            _("Only %(left)d left of %(sku)s.") % {"left": _stock_of(variant), "sku": variant.sku},
-            code="out_of_stock",
-        )
+    """Applies ``change`` to the variant's stock if enough is left (see ``_move_many``)."""
+    [movement] = _move_many(
+        [_Change(variant=variant, change=change, reference=reference, note=note)],
+        reason=reason,
+        by=by,
+    )
     return movement
 
 
-def _apply_change(*, variant_id: int, change: int) -> tuple[int, int, bool] | None:
-    """The variant's stock after adding ``change``, its low-stock threshold and whether the shop
-    was told of low stock already - or None (nothing written) if too few are left.
+def _move_many(changes: list[_Change], *, reason: str, by: Any) -> list[StockMovement]:
+    """Applies every change if enough is left of each, with their movement rows, the products'
+    totals and the low-stock notices, all in the caller's transaction: four statements whatever
+    the number of changes (checkout runs this for all the lines of a group)."""
+    applied: dict[int, tuple[int, int, bool]] = {}
+    with transaction.atomic(savepoint=False):
+        _lock_products({item.variant.product_id for item in changes})
+        applied = _apply_changes({item.variant.pk: item.change for item in changes})
+        if len(applied) == len(changes):
+            # Our UPDATE holds the row locks until commit: nobody can change them under us.
+            movements = StockMovement.objects.bulk_create(
+                StockMovement(
+                    variant=item.variant,
+                    quantity=item.change,
+                    reason=reason,
+                    stock_after=applied[item.variant.pk][0],
+                    reference=item.reference[:100],
+                    note=item.note[:200],
+                    by=by if getattr(by, "pk", None) else None,
+                )
+                for item in changes
+            )
+            totals: dict[int, int] = {}
+            for item in changes:
+                totals[item.variant.product_id] = totals.get(item.variant.product_id, 0) + (
+                    item.change
+                )
+            _add_to_totals(totals)
+            for item in changes:
+                stock_after, threshold, was_notified = applied[item.variant.pk]
+                item.variant.stock = stock_after
+                _watch_low_stock(
+                    variant=item.variant,
+                    fell=item.change < 0,
+                    is_low=stock_after <= threshold,
+                    was_notified=was_notified,
+                )
+            return movements
+        if applied:
+            # Some were short: put back exactly what was taken (still under our locks).
+            _apply_changes(
+                {pk: -item.change for item in changes if (pk := item.variant.pk) in applied}
+            )
+    short = next(item.variant for item in changes if item.variant.pk not in applied)
+    raise OutOfStock(
+        _("Only %(left)d left of %(sku)s.") % {"left": _stock_of(short), "sku": short.sku},
+        code="out_of_stock",
+    )
 
-    One ``UPDATE ... RETURNING`` (the ORM's ``update()`` returns only a row count): checkout runs
-    this for every line of every order, so reading back what the low-stock watch needs here
-    saves it two more statements per line.
+
+def _apply_changes(changes: dict[int, int]) -> dict[int, tuple[int, int, bool]]:
+    """Each variant's stock after adding its change, its low-stock threshold and whether the
+    shop was told of low stock already - for the variants that had enough; the others are left
+    as they were.
+
+    One ``UPDATE ... FROM (VALUES ...) RETURNING`` for all of them (the ORM's ``update()``
+    changes every row by the same expression and returns only a count). ``VALUES`` columns are
+    ``column1, column2`` on PostgreSQL and SQLite alike.
     """
     table = connection.ops.quote_name(Variant._meta.db_table)
+    values = ", ".join(["(%s, %s)"] * len(changes))
+    params = [number for pair in changes.items() for number in pair]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET stock = stock + %s WHERE id = %s AND stock + %s >= 0 "  # noqa: S608 - table name from model meta
-            "RETURNING stock, low_stock_threshold, low_stock_notified_at IS NOT NULL",
-            [change, variant_id, change],
+            f"UPDATE {table} SET stock = stock + c.column2 FROM (VALUES {values}) AS c "  # noqa: S608 - names from model meta, values are parameters
+            f"WHERE {table}.id = c.column1 AND {table}.stock + c.column2 >= 0 "
+            "RETURNING id, stock, low_stock_threshold, low_stock_notified_at IS NOT NULL",
+            params,
         )
-        row = cursor.fetchone()
-    return (row[0], row[1], bool(row[2])) if row else None
+        rows = cursor.fetchall()
+    return {row[0]: (row[1], row[2], bool(row[3])) for row in rows}
+
+
+def _add_to_totals(totals: dict[int, int]) -> None:
+    """Each product's ``stock_total`` moves by the sum of its variants' changes."""
+    table = connection.ops.quote_name(Product._meta.db_table)
+    values = ", ".join(["(%s, %s)"] * len(totals))
+    params = [number for pair in totals.items() for number in pair]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET stock_total = stock_total + c.column2 "  # noqa: S608 - names from model meta, values are parameters
+            f"FROM (VALUES {values}) AS c WHERE {table}.id = c.column1",
+            params,
+        )
 
 
 def _lock_product(variant: Variant) -> None:
-    """The product row is locked before any variant row (its total changes with each move)."""
-    list(Product.objects.select_for_update().filter(pk=variant.product_id).values_list("pk"))
+    _lock_products({variant.product_id})
+
+
+def _lock_products(product_ids: set[int]) -> None:
+    """Product rows are locked before any variant row (their totals change with each move), in
+    primary-key order."""
+    list(
+        Product.objects.select_for_update()
+        .filter(pk__in=product_ids)
+        .order_by("pk")
+        .values_list("pk")
+    )
 
 
 def _stock_of(variant: Variant) -> int:

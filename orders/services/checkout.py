@@ -19,13 +19,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.errors import OutOfStock
 from catalog.services.images import image_srcset
-from catalog.services.inventory import take_stock
+from catalog.services.inventory import Sale, take_stock_of_lines
 from marketplace.accounts.models import Address
 from marketplace.notifications import outbox
 
@@ -94,34 +95,43 @@ def place_order(
             _("Prices changed since you reviewed your order; check the new total and place it."),
             code="total_changed",
         )
-    try:
-        with transaction.atomic(durable=durable):
-            group = _create_group(
-                buyer=buyer,
-                key=idempotency_key,
-                quote=quote,
-                address=address,
-                now=now,
-                display=(display_currency, display_rate),
-            )
-            if group.created_orders is False:  # type: ignore[attr-defined]
-                return group
-            orders = _create_orders(group=group, quote=quote, notes=notes or {})
-            _take_stock(quote=quote, orders=orders)
-            _take_flash_units(quote=quote, buyer=buyer, now=now)
-            _use_coupons(quote=quote, buyer=buyer, group=group, now=now)
-            # The buyer's and the shops' notices: one outbox row for the group, written with the
-            # orders (none is lost, one broker message per checkout), sent by a worker.
-            outbox.enqueue(task=GROUP_NOTICES_TASK, group_id=group.pk, event="placed")
-            for order in orders:
-                transaction.on_commit(
-                    lambda order=order: order_placed.send(
-                        sender=Order, order_id=order.pk, group_id=group.pk
+    fields = _group_fields(
+        buyer=buyer,
+        key=idempotency_key,
+        quote=quote,
+        address=address,
+        now=now,
+        display=(display_currency, display_rate),
+    )
+    for _attempt in range(_NUMBER_ATTEMPTS):
+        try:
+            with transaction.atomic(durable=durable):
+                group = _insert_group(fields=fields, now=now)
+                orders = _create_orders(group=group, quote=quote, notes=notes or {})
+                _take_stock(quote=quote, orders=orders)
+                _take_flash_units(quote=quote, buyer=buyer, now=now)
+                _use_coupons(quote=quote, buyer=buyer, group=group, now=now)
+                # The buyer's and the shops' notices: one outbox row for the group, written
+                # with the orders (none is lost, one broker message per checkout), sent by a
+                # worker.
+                outbox.enqueue(task=GROUP_NOTICES_TASK, group_id=group.pk, event="placed")
+                for order in orders:
+                    transaction.on_commit(
+                        lambda order=order, group=group: order_placed.send(
+                            sender=Order, order_id=order.pk, group_id=group.pk
+                        )
                     )
-                )
-    except OutOfStock as error:
-        raise CheckoutError(error.message, code="out_of_stock") from error
-    return group
+        except OutOfStock as error:
+            raise CheckoutError(error.message, code="out_of_stock") from error
+        except _GroupClash:
+            # Either the same form was submitted twice (the first one committed meanwhile) or
+            # the random number was taken; only the first case has a group to return.
+            existing = _existing_group(buyer=buyer, key=idempotency_key)
+            if existing is not None:
+                return existing
+            continue
+        return group
+    raise CheckoutError(_("We could not number your order; please try again."), code="number")
 
 
 def new_idempotency_key() -> uuid.UUID:
@@ -158,7 +168,11 @@ def _new_number(now: datetime) -> str:
     return f"{timezone.localtime(now):%y%m%d}{secrets.randbelow(10**10):010d}"
 
 
-def _create_group(
+class _GroupClash(Exception):
+    """The group's insert hit a unique constraint: its number or its idempotency key."""
+
+
+def _group_fields(
     *,
     buyer: Any,
     key: uuid.UUID,
@@ -166,12 +180,12 @@ def _create_group(
     address: Address,
     now: datetime,
     display: tuple[str, Decimal | None],
-) -> OrderGroup:
+) -> dict[str, Any]:
     price = quote.quote
     display_currency, display_rate = display
     if not display_currency or display_currency == price.currency:
         display_currency, display_rate = price.currency, Decimal(1)
-    fields = {
+    return {
         "buyer": buyer,
         "idempotency_key": key,
         "currency": price.currency,
@@ -191,21 +205,15 @@ def _create_group(
         "street": address.street,
         "postcode": address.postcode,
     }
-    for _attempt in range(_NUMBER_ATTEMPTS):
-        try:
-            with transaction.atomic():
-                group = OrderGroup.objects.create(number=_new_number(now), **fields)
-        except IntegrityError:
-            # Either the same form was submitted twice (the first one committed meanwhile)
-            # or the random number was taken; only the first case has a group to return.
-            existing = _existing_group(buyer=buyer, key=key)
-            if existing is not None:
-                existing.created_orders = False  # type: ignore[attr-defined]
-                return existing
-            continue
-        group.created_orders = True  # type: ignore[attr-defined]
-        return group
-    raise CheckoutError(_("We could not number your order; please try again."), code="number")
+
+
+def _insert_group(*, fields: dict[str, Any], now: datetime) -> OrderGroup:
+    """The group is the transaction's first write, so a clash rolls back nothing else and needs
+    no savepoint: the whole transaction is left and tried again."""
+    try:
+        return OrderGroup.objects.create(number=_new_number(now), **fields)
+    except IntegrityError as error:
+        raise _GroupClash from error
 
 
 def _create_orders(*, group: OrderGroup, quote: CartQuote, notes: Mapping[int, str]) -> list[Order]:
@@ -291,15 +299,19 @@ def _discount_row(*, order: Order, discount: Discount) -> OrderDiscount:
 
 
 def _take_stock(*, quote: CartQuote, orders: list[Order]) -> None:
-    """Every line's stock, in (product, variant) order so two checkouts never deadlock."""
+    """Every line's stock in one go (the inventory service locks in (product, variant) order, so
+    two checkouts never deadlock)."""
     number_of = {order.shop_id: order.number for order in orders}
-    lines = sorted(quote.lines, key=lambda line: (line.variant.product_id, line.variant.pk))
-    for line in lines:
-        take_stock(
-            variant=line.variant,
-            quantity=line.quantity,
-            reference=number_of[line.variant.product.shop_id],
-        )
+    take_stock_of_lines(
+        sales=[
+            Sale(
+                variant=line.variant,
+                quantity=line.quantity,
+                reference=number_of[line.variant.product.shop_id],
+            )
+            for line in quote.lines
+        ]
+    )
 
 
 def _take_flash_units(*, quote: CartQuote, buyer: Any, now: datetime) -> None:
@@ -360,14 +372,23 @@ def _use_coupons(*, quote: CartQuote, buyer: Any, group: OrderGroup, now: dateti
                 _("A coupon in your order has just run out; review your order again."),
                 code="coupon_used_up",
             )
-        coupon = Coupon.objects.only("per_user_limit", "name").get(pk=coupon_id)
-        used = CouponUse.objects.filter(
-            coupon_id=coupon_id, user=buyer, released_at__isnull=True
-        ).count()
-        if used >= coupon.per_user_limit:
+        uses = (
+            CouponUse.objects.filter(coupon_id=OuterRef("pk"), user=buyer, released_at__isnull=True)
+            .order_by()
+            .values("coupon_id")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        name, limit, used = (
+            Coupon.objects.filter(pk=coupon_id)
+            .annotate(used=Coalesce(Subquery(uses), 0))
+            .values_list("name", "per_user_limit", "used")
+            .get()
+        )
+        if used >= limit:
             raise CheckoutError(
                 _("You have already used the coupon “%(name)s” as often as it allows.")
-                % {"name": coupon.name},
+                % {"name": name},
                 code="coupon_per_user",
             )
         CouponUse.objects.create(

@@ -6,12 +6,20 @@ import threading
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.db.models import Sum
 
 from catalog import events
 from catalog.errors import InventoryError, OutOfStock
 from catalog.models import MovementReason, Product, StockMovement, Variant
-from catalog.services.inventory import receive_stock, return_stock, set_stock, take_stock
+from catalog.services.inventory import (
+    Sale,
+    receive_stock,
+    return_stock,
+    set_stock,
+    take_stock,
+    take_stock_of_lines,
+)
 from marketplace.notifications.models import Notification
 from marketplace.notifications.rendering import render_notification
 from marketplace.sellers.models import MemberRole
@@ -132,6 +140,67 @@ class TestMovements:
 
 
 @pytest.mark.django_db
+class TestSaleOfSeveralLines:
+    def test_every_line_is_taken_with_its_movement_and_the_products_totals(self):
+        mug = ProductFactory()
+        red, blue = VariantFactory(product=mug, stock=5), VariantFactory(product=mug, stock=3)
+        tea = VariantFactory(stock=9)
+
+        movements = take_stock_of_lines(
+            sales=[
+                Sale(variant=tea, quantity=4, reference="O-2"),
+                Sale(variant=red, quantity=2, reference="O-1"),
+                Sale(variant=blue, quantity=3, reference="O-1"),
+            ]
+        )
+
+        rows = sorted((m.variant_id, m.quantity, m.stock_after, m.reference) for m in movements)
+        assert rows == sorted(
+            [(red.pk, -2, 3, "O-1"), (blue.pk, -3, 0, "O-1"), (tea.pk, -4, 5, "O-2")]
+        )
+        assert (red.stock, blue.stock, tea.stock) == (3, 0, 5)  # the callers' objects follow
+        assert_in_step(mug)
+        assert_in_step(tea.product)
+        assert mug.stock_total == 3
+
+    def test_one_short_line_takes_nothing_and_leaves_the_transaction_usable(self):
+        plenty, last = VariantFactory(stock=10), VariantFactory(stock=1)
+
+        with transaction.atomic():
+            with pytest.raises(OutOfStock) as refused:
+                take_stock_of_lines(
+                    sales=[Sale(variant=plenty, quantity=4), Sale(variant=last, quantity=2)]
+                )
+            take_stock(variant=last, quantity=1)  # still usable
+
+        assert "Only 1 left of" in refused.value.message
+        plenty.refresh_from_db()
+        assert plenty.stock == 10 and plenty.movements.count() == 1
+        assert_in_step(plenty.product)
+        assert_in_step(last.product)
+
+    def test_the_statements_do_not_grow_with_the_lines(self):
+        variants = [VariantFactory(stock=50) for _ in range(6)]
+
+        def statements(count: int) -> int:
+            with CaptureQueriesContext(connection) as queries:
+                take_stock_of_lines(sales=[Sale(variant=v, quantity=1) for v in variants[:count]])
+            return len(queries)
+
+        assert statements(1) == statements(6) == 4
+
+    def test_a_variant_twice_or_a_bad_quantity_is_refused(self):
+        variant = VariantFactory(stock=5)
+        with pytest.raises(InventoryError):
+            take_stock_of_lines(
+                sales=[Sale(variant=variant, quantity=1), Sale(variant=variant, quantity=1)]
+            )
+        with pytest.raises(InventoryError):
+            take_stock_of_lines(sales=[Sale(variant=variant, quantity=0)])
+        assert variant.movements.count() == 1
+
+
+@pytest.mark.django_db
 class TestLowStock:
     @pytest.fixture
     def variant(self):
@@ -243,8 +312,7 @@ def test_concurrent_checkouts_of_several_variants_keep_the_ledger_and_never_dead
             for _ in range(8):
                 try:
                     with transaction.atomic():
-                        for variant in lines:
-                            take_stock(variant=variant, quantity=1)
+                        take_stock_of_lines(sales=[Sale(variant=v, quantity=1) for v in lines])
                     outcomes.append("sold")
                 except OutOfStock:
                     outcomes.append("out of stock")

@@ -1,10 +1,12 @@
 """Placing an order: one group, one order per shop, all or nothing, once per form."""
 
+import threading
 import uuid
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from catalog.models import MovementReason
@@ -91,6 +93,36 @@ def test_the_same_form_twice_places_one_group(buyer, address):
 
     assert first.pk == second.pk
     assert OrderGroup.objects.count() == 1
+    mug.refresh_from_db()
+    assert mug.stock == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_form_twice_at_the_same_moment_places_one_group():
+    """Both submissions pass the early lookup; the second insert waits on the unique key, then
+    returns the first group instead of placing another."""
+    buyer = UserFactory()
+    address = AddressFactory(user=buyer)
+    mug = VariantFactory(stock=5)
+    key = uuid.uuid4()
+    start = threading.Barrier(2)
+    groups: list[int] = []
+
+    def submit() -> None:
+        try:
+            start.wait()
+            groups.append(place(buyer, address, [(mug.pk, 1)], idempotency_key=key).pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(groups) == 2 and groups[0] == groups[1]
+    assert OrderGroup.objects.count() == 1 and Order.objects.count() == 1
     mug.refresh_from_db()
     assert mug.stock == 4
 
