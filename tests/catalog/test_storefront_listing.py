@@ -221,6 +221,21 @@ def test_htmx_gets_only_the_results_fragment(client, tree):
     assert "HX-Request" in fragment["Vary"]
 
 
+def test_search_pages_go_on_in_ranking_order(client, tree):
+    """Search pages are cut by a ranked subquery of ids; the page's rows keep that order."""
+    for n in range(PAGE_SIZE + 3):
+        product = listed(title=f"Teapot {n:02d}", category=tree[2], sales_count=500 - 10 * n)
+        refresh_search_document(product=product)
+    sold_out = listed(title="Teapot sold out", category=tree[2], sales_count=9999, stock=0)
+    refresh_search_document(product=sold_out)
+
+    first = card_titles(get(client, "/search/", q="teapot"))
+    second = card_titles(get(client, "/search/", q="teapot", page="2"))
+
+    assert first == [f"Teapot {n:02d}" for n in range(PAGE_SIZE)]
+    assert second == ["Teapot 24", "Teapot 25", "Teapot 26", "Teapot sold out"]
+
+
 def test_search_lists_matching_products_with_facets_and_logs(client, tree):
     acme = BrandFactory(name="Acme", slug="acme")
     for title in ("手機殼 red", "手機殼 blue", "Speaker"):
