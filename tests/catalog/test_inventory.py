@@ -6,8 +6,8 @@ import threading
 
 import pytest
 from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
 from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
 
 from catalog import events
 from catalog.errors import InventoryError, OutOfStock
