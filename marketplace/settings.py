@@ -300,6 +300,9 @@ QUALIFICATION_MAX_UPLOAD_BYTES = env.int("QUALIFICATION_MAX_UPLOAD_BYTES", defau
 # --- Catalogue ---------------------------------------------------------------------------------
 # Largest product picture a merchant may upload (it is re-encoded into thumb/card/zoom sizes).
 PRODUCT_IMAGE_MAX_UPLOAD_BYTES = env.int("PRODUCT_IMAGE_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# How long a drawn product card stays in the cache (0: draw every card every time). Its key is
+# everything the card shows, so this bounds only how late an exchange-rate refresh reaches it.
+CATALOG_CARD_CACHE_SECONDS = env.int("CATALOG_CARD_CACHE_SECONDS", default=300)
 
 # --- Orders ------------------------------------------------------------------------------------
 # The function that offers each shop's delivery options and prices at checkout (dotted path);

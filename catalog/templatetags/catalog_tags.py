@@ -5,15 +5,23 @@ higher apps fill with their own template tags.
 ``{% discovery_slot "guess_you_like" request limit=8 %}`` renders analytics' ``discovery``
 tag of that name when the library exists and nothing otherwise, so these pages never import
 analytics and still work before (or without) it.
+
+``{% product_cards products %}`` draws the product cards of every grid from a fragment cache
+whose key is everything a card shows (see ``product_cards``).
 """
 
+import hashlib
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
 from django import template
+from django.conf import settings
+from django.core.cache import cache as fragments
 from django.template import engines
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from marketplace.sellers.models import Shop
@@ -128,6 +136,72 @@ def discovery_slot(
         return ""
     with context.push(subject=subject, limit=limit):
         return SafeString(slot.render(context))
+
+
+CARD_TEMPLATE = "catalog/storefront/_product_card.html"
+
+
+@register.simple_tag(takes_context=True)
+def product_cards(context: template.Context, products: Iterable[Any]) -> SafeString:
+    """Each product's card in a list item, drawn once and then read from the cache.
+
+    The key is a digest of everything the card shows - the product's title, prices, rating,
+    sales, stock and minimum order, its first picture, its shop's name, address and kind - with
+    the language, the display currency and its rate and the card template's source. So a
+    change of any of them is a new key, never a stale card, and nothing has to be invalidated.
+    An approximate amount of a product priced in a currency other than the platform's follows
+    an exchange-rate refresh within ``CATALOG_CARD_CACHE_SECONDS``. 24 cards are one
+    ``get_many`` (and one ``set_many`` for those drawn) instead of 24 renders: about 12 ms of a
+    listing page's 40 (docs/performance.md).
+    """
+    products = list(products)
+    card = context.template.engine.get_template(CARD_TEMPLATE)
+    seconds = settings.CATALOG_CARD_CACHE_SECONDS
+    keys = [_card_key(context, card, product) for product in products]
+    found = fragments.get_many(keys) if seconds else {}
+    drawn = {}
+    items = []
+    for key, product in zip(keys, products, strict=True):
+        html = found.get(key)
+        if html is None:
+            with context.push(product=product):
+                html = drawn[key] = card.render(context)
+        items.append(f"<li>{html}</li>")
+    if drawn and seconds:
+        fragments.set_many(drawn, seconds)
+    return mark_safe("".join(items))  # noqa: S308 - each card is a rendered, escaped template
+
+
+def _card_key(context: template.Context, card: Any, product: Any) -> str:
+    image = first_image(product)
+    shop = product.shop
+    shown = context.get("display_currency")
+    parts = (
+        _template_digest(card.source),
+        get_language(),
+        (shown.code, str(shown.rate)) if shown is not None and shown.can_convert else None,
+        product.pk,
+        product.slug,
+        product.title,
+        str(product.price_min),
+        str(product.price_max),
+        product.currency,
+        str(product.rating_average),
+        product.rating_count,
+        product.sales_count,
+        product.stock_total,
+        product.min_order_quantity,
+        (image.pk, image.original.name, image.width, image.height, image.alt, image.renditions)
+        if image is not None
+        else None,
+        (shop.slug, shop.name, shop.kind),
+    )
+    return "catalog:card:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+@cache
+def _template_digest(source: str) -> str:
+    return hashlib.blake2b(source.encode(), digest_size=8).hexdigest()
 
 
 @register.filter

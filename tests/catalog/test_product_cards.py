@@ -1,0 +1,86 @@
+"""Product cards come from a fragment cache keyed by everything they show: a card is drawn once,
+read back afterwards, and any change it shows (price, stock, title, language) is a new card."""
+
+import copy
+import re
+import uuid
+
+import pytest
+
+from catalog.models import Product
+
+from .factories import CategoryFactory
+from .storefront_support import listed
+
+pytestmark = pytest.mark.django_db
+
+CARD = "catalog/storefront/_product_card.html"
+
+
+@pytest.fixture(autouse=True)
+def own_cache_keys(settings):
+    """A card's key is its content, so a product of an earlier run with the same pk and title
+    would be read back: each test gets a key prefix of its own."""
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = f"cards-{uuid.uuid4().hex}"
+    settings.CACHES = caches
+
+
+@pytest.fixture
+def phones():
+    return CategoryFactory(name="Phones", slug="phones")
+
+
+def drawn(response) -> int:
+    """How many cards the page drew (rather than read from the cache)."""
+    return sum(1 for template in response.templates if template.name == CARD)
+
+
+def cards(response) -> list[str]:
+    return re.findall(
+        r'<article class="product-card card".*?</article>', response.content.decode(), re.S
+    )
+
+
+def test_a_card_is_drawn_once_and_read_back_unchanged(client, phones):
+    for n in range(3):
+        listed(title=f"Phone {n}", category=phones)
+
+    first = client.get("/c/phones/")
+    second = client.get("/c/phones/")
+
+    assert drawn(first) == 3 and drawn(second) == 0
+    assert cards(second) == cards(first) and len(cards(first)) == 3
+
+
+def test_what_a_card_shows_changes_at_once(client, phones):
+    phone = listed(title="Phone", category=phones, price="10.00")
+    other = listed(title="Other", category=phones)
+    client.get("/c/phones/")
+
+    Product.objects.filter(pk=phone.pk).update(title="Phone Pro", price_min="12.50", stock_total=0)
+    response = client.get("/c/phones/")
+
+    html = response.content.decode()
+    assert drawn(response) == 1  # the other card is still the cached one
+    assert "Phone Pro" in html and "12.50" in html and "Sold out" in html
+    assert other.title in html
+
+
+def test_each_language_has_its_own_card(client, phones):
+    listed(title="Phone", category=phones, stock=0)
+    Product.objects.update(stock_total=0)
+    english = client.get("/c/phones/").content.decode()
+
+    client.post("/account/language/", {"language": "zh-hans", "next": "/"})
+    chinese = client.get("/c/phones/").content.decode()
+
+    assert "Sold out" in english and "已售罄" in chinese
+
+
+def test_without_the_cache_every_card_is_drawn_every_time(client, phones, settings):
+    settings.CATALOG_CARD_CACHE_SECONDS = 0
+    listed(title="Phone", category=phones)
+    client.get("/c/phones/")
+
+    assert drawn(client.get("/c/phones/")) == 1
