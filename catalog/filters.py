@@ -9,10 +9,11 @@ shop and category ids (each count filtered by every other facet), plus a primary
 few brands, shops and categories found; the attribute options from one more query. So a page
 costs the same number of queries whatever its size. Nothing here writes.
 
-Search results are paged by primary key first (``NarrowPaginator``): the ranking of every
+Search results are paged by primary key first (``ListingPaginator``): the ranking of every
 match reads only the columns it orders by, and only the page's rows are read whole.
 """
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.conf import settings
+from django.core.cache import cache as fragments
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
@@ -226,17 +229,33 @@ def _all_but(conditions: dict[str, Q], facet: str) -> Q:
     return combined
 
 
-def compute_facets(*, filterset: ProductFilter, category: Category | None = None) -> Facets:
+def compute_facets(
+    *, filterset: ProductFilter, category: Category | None = None, scope: str = ""
+) -> Facets:
     """Counts of every facet value over ``filterset.queryset`` (the page's scope).
 
     The total, the fixed-value facets, the brands, the places products ship from and the
     categories come from one pass over the matching products grouped by brand, shop and
     category ids, each count filtered by every *other* facet; the few brands, shops and
     categories found are then read by primary key, and the attribute options come from one more
-    query. So the products are read twice, not once per facet."""
+    query. So the products are read twice, not once per facet.
+
+    With a ``scope`` naming the page's products (``search:<query>``, ``category:<pk>``), the
+    two counting queries' rows are kept ``CATALOG_FACET_CACHE_SECONDS`` under the scope and the
+    facet selection: the counts of a popular search or category lag the catalogue by at most
+    that long, while the products listed are always read afresh."""
     base = filterset.queryset.order_by().prefetch_related(None)
     conditions = filterset.conditions()
-    rows = _grouped_counts(base, conditions)
+    key = _facet_cache_key(filterset, scope) if scope else ""
+    counted = fragments.get(key) if key else None
+    if counted is None:
+        counted = (
+            _grouped_counts(base, conditions),
+            _attribute_option_counts(filterset, base, conditions),
+        )
+        if key:
+            fragments.set(key, counted, settings.CATALOG_FACET_CACHE_SECONDS)
+    rows, option_counts = counted
     shops = {
         pk: (kind, place)
         for pk, kind, place in Shop.objects.filter(
@@ -269,8 +288,23 @@ def compute_facets(*, filterset: ProductFilter, category: Category | None = None
         for p, n in sorted(places.items(), key=lambda pair: (-pair[1], pair[0]))[:20]
     ]
     facets.categories = _category_counts(filterset, rows, category)
-    facets.attributes = _attribute_counts(filterset, base, conditions)
+    facets.attributes = _attribute_facets(filterset, option_counts)
     return facets
+
+
+def _facet_cache_key(filterset: ProductFilter, scope: str) -> str:
+    """The scope, every facet parameter given and the attributes shown; empty (no caching)
+    when the cache is off."""
+    if not settings.CATALOG_FACET_CACHE_SECONDS:
+        return ""
+    data = filterset.data
+    chosen = [
+        (name, sorted(data.getlist(name)) if hasattr(data, "getlist") else data[name])
+        for name in sorted(filterset.filters)
+        if name in data
+    ]
+    parts = (scope, chosen, [a.pk for a in filterset.attributes])
+    return "catalog:facets:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
 def _grouped_counts(base: QuerySet, conditions: dict[str, Q]) -> list[dict[str, Any]]:
@@ -372,15 +406,16 @@ def _subcategory_counts(own: dict[int, int], category: Category) -> list[FacetVa
     return [FacetValue(c.slug, c.display_name, totals[c.pk], False, c) for c in ordered]
 
 
-def _attribute_counts(
+def _attribute_option_counts(
     filterset: ProductFilter, base: QuerySet, conditions: dict[str, Q]
-) -> list[tuple[Attribute, list[FacetValue]]]:
+) -> list[tuple[int, int, str, int, int]]:
     """Option counts of the filterable attributes in one query: a ``UNION ALL`` of the options
     themselves and, for the attributes nobody filters on and for each attribute in use (whose
     counts ignore its own choice), the matching products per option grouped once as
     specifications and once on active variants. The variants' options are read from
     ``ProductOption`` (one row per product and option, so ``COUNT(*)`` counts products), an
-    index-only scan by option, rather than from every variant's options joined to its variant."""
+    index-only scan by option, rather than from every variant's options joined to its variant.
+    Rows of (option, attribute, value, position, count), to be summed per option."""
     if not filterset.attributes:
         return []
     groups: list[tuple[list[int], str]] = []
@@ -413,9 +448,15 @@ def _attribute_counts(
         .values_list("pk", "attribute", "value", "position")
         .annotate(n=Value(0, output_field=IntegerField()))
     )
+    return list(options.union(*branches, all=True))
+
+
+def _attribute_facets(
+    filterset: ProductFilter, option_counts: list[tuple[int, int, str, int, int]]
+) -> list[tuple[Attribute, list[FacetValue]]]:
     counts: dict[int, int] = {}
     found: dict[int, tuple[int, str, int]] = {}
-    for pk, attribute_id, value, position, n in options.union(*branches, all=True):
+    for pk, attribute_id, value, position, n in option_counts:
         counts[pk] = counts.get(pk, 0) + n
         found[pk] = (attribute_id, value, position)
     options_by_attribute: dict[int, list[tuple[int, int, str]]] = {}
@@ -434,22 +475,34 @@ def _attribute_counts(
     return result
 
 
-class NarrowPaginator(Paginator):
-    """Pages whose rows are chosen by a narrow subquery: ``WHERE id IN (SELECT id ... ORDER BY
-    ... LIMIT 24 OFFSET n)``. For the relevance sort only: a search ranks every match (12,000
-    for 手機) through a sort that copied each whole product row - with its description and
-    search document - into the sort: 42 ms for that page's query on the benchmark catalogue,
-    27 ms with the narrow subquery. The other sorts walk an index and stop after the page,
-    where the subquery would only add a millisecond."""
+class ListingPaginator(Paginator):
+    """A listing's pages, counted by the facet query (no ``COUNT(*)`` of its own).
+
+    That count may be kept a while (``compute_facets``), so a page is cut at ``per_page`` rows
+    rather than at the count: a product listed meanwhile shows instead of being cut off.
+
+    ``narrow``: the page's rows are chosen by a narrow subquery, ``WHERE id IN (SELECT id ...
+    ORDER BY ... LIMIT 24 OFFSET n)``. For the relevance sort: a search ranks every match
+    (12,000 for 手機) through a sort that copied each whole product row - with its description
+    and search document - into the sort: 42 ms for that page's query on the benchmark
+    catalogue, 27 ms with the narrow subquery. The other sorts walk an index and stop after the
+    page, where the subquery would only add a millisecond."""
+
+    def __init__(self, object_list: QuerySet, per_page: int, *, count: int, narrow: bool) -> None:
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # the cached_property, known already
+        self.narrow = narrow
 
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        ids = self.object_list.values("pk")[bottom:top]
-        return self._get_page(self.object_list.filter(pk__in=Subquery(ids)), number, self)
+        rows = self.object_list
+        if self.narrow:
+            rows = rows.filter(pk__in=Subquery(rows.values("pk")[bottom:top]))
+        else:
+            rows = rows[bottom:top]
+        return self._get_page(rows, number, self)
 
 
 @dataclass
@@ -473,16 +526,17 @@ def build_listing(
     searching: bool = False,
     category: Category | None = None,
     page_size: int = PAGE_SIZE,
+    scope: str = "",
 ) -> Listing:
-    """Filter, count facets, sort and cut one page of ``queryset`` from the query string."""
+    """Filter, count facets, sort and cut one page of ``queryset`` from the query string;
+    ``scope`` names the queryset for the facet cache (see ``compute_facets``)."""
     filterset = ProductFilter(data, queryset, attributes=attributes)
-    facets = compute_facets(filterset=filterset, category=category)
+    facets = compute_facets(filterset=filterset, category=category, scope=scope)
     sorts = sort_choices(searching=searching)
     sort = data.get("sort", "")
     if sort not in dict(sorts):
         sort = "relevance" if searching else "sales"
     ordered = filterset.qs.order_by(*SORTS[sort])
-    paginator = (NarrowPaginator if sort == "relevance" else Paginator)(ordered, page_size)
-    paginator.__dict__["count"] = facets.total  # known from the facet query: no COUNT(*)
+    paginator = ListingPaginator(ordered, page_size, count=facets.total, narrow=sort == "relevance")
     page = paginator.get_page(data.get("page"))
     return Listing(filterset=filterset, facets=facets, page=page, sort=sort, sorts=sorts)

@@ -303,6 +303,9 @@ PRODUCT_IMAGE_MAX_UPLOAD_BYTES = env.int("PRODUCT_IMAGE_MAX_UPLOAD_BYTES", defau
 # How long a drawn product card stays in the cache (0: draw every card every time). Its key is
 # everything the card shows, so this bounds only how late an exchange-rate refresh reaches it.
 CATALOG_CARD_CACHE_SECONDS = env.int("CATALOG_CARD_CACHE_SECONDS", default=300)
+# How long the facet counts of a search, category or shop page are kept (0: counted every
+# time). The products listed are always read afresh; only the counts beside them may lag.
+CATALOG_FACET_CACHE_SECONDS = env.int("CATALOG_FACET_CACHE_SECONDS", default=60)
 
 # --- Orders ------------------------------------------------------------------------------------
 # The function that offers each shop's delivery options and prices at checkout (dotted path);

@@ -20,3 +20,7 @@ CATALOG_DEMO_PER_LEAF = 1
 # Each pytest-xdist worker has a test database of its own; its cache entries get their own key
 # prefix too, so one worker's cached rates or sessions never show up in another worker's tests.
 CACHES["default"]["KEY_PREFIX"] = os.environ.get("PYTEST_XDIST_WORKER", "")  # noqa: F405
+# Tests change the catalogue between two requests of one page and reuse queries and category
+# pks from test to test (the cache outlives each test's transaction): facet counts are counted
+# afresh unless a test turns the cache on (tests/catalog/test_listing_caches.py).
+CATALOG_FACET_CACHE_SECONDS = 0

@@ -55,6 +55,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
         queryset=listed_products().filter(in_category_q(category)),
         attributes=filterable_attributes(category=category),
         category=category,
+        scope=f"category:{category.pk}",
     )
     trail = seo.category_trail(category, ancestors)
     context = {
@@ -71,7 +72,12 @@ def search(request: HttpRequest) -> HttpResponse:
     query = " ".join(request.GET.get("q", "").split())[:200]
     products = listed_products()
     products = catalog_search.search_products(products, query) if query else products.none()
-    listing = build_listing(data=request.GET, queryset=products, searching=bool(query))
+    listing = build_listing(
+        data=request.GET,
+        queryset=products,
+        searching=bool(query),
+        scope=f"search:{query}" if query else "",
+    )
     total = listing.facets.total
     htmx = getattr(request, "htmx", None)
     if query and not htmx and "page" not in request.GET:
@@ -85,7 +91,11 @@ def search(request: HttpRequest) -> HttpResponse:
 def shop_products(request: HttpRequest, slug: str) -> HttpResponse:
     """All products of one shop with the facets; a closed shop lists none and says so."""
     shop = shop_for_slug_or_404(slug=slug)
-    listing = build_listing(data=request.GET, queryset=listed_products().filter(shop=shop))
+    listing = build_listing(
+        data=request.GET,
+        queryset=listed_products().filter(shop=shop),
+        scope=f"shop:{shop.pk}",
+    )
     context = {"shop": shop, "is_open": is_shop_open(shop=shop), "listing": listing}
     return _render_listing(request, "catalog/storefront/shop_products.html", context)
 

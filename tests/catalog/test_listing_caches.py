@@ -1,5 +1,7 @@
-"""Product cards come from a fragment cache keyed by everything they show: a card is drawn once,
-read back afterwards, and any change it shows (price, stock, title, language) is a new card."""
+"""The listing pages' caches. Product cards come from a fragment cache keyed by everything they
+show: a card is drawn once, read back afterwards, and any change it shows (price, stock, title,
+language) is a new card. Facet counts are kept a short while per page scope and selection,
+while the products listed are always read afresh."""
 
 import copy
 import re
@@ -9,7 +11,7 @@ import pytest
 
 from catalog.models import Product
 
-from .factories import CategoryFactory
+from .factories import BrandFactory, CategoryFactory
 from .storefront_support import listed
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +86,33 @@ def test_without_the_cache_every_card_is_drawn_every_time(client, phones, settin
     client.get("/c/phones/")
 
     assert drawn(client.get("/c/phones/")) == 1
+
+
+def facet_count(html: str, label: str) -> str:
+    found = re.search(rf"> {label} <span class=\"facet-count\">\((\d+)\)", html)
+    return found.group(1) if found else ""
+
+
+def test_facet_counts_are_kept_a_while_but_the_products_are_fresh(client, phones, settings):
+    settings.CATALOG_FACET_CACHE_SECONDS = 60
+    acme = BrandFactory(name="Acme", slug="acme")
+    listed(title="Phone A", category=phones, brand=acme, sales_count=5)
+    first = client.get("/c/phones/").content.decode()
+
+    listed(title="Phone B", category=phones, brand=acme, sales_count=1)
+    again = client.get("/c/phones/").content.decode()
+    by_brand = client.get("/c/phones/", {"brand": "acme"}).content.decode()
+
+    assert facet_count(first, "Acme") == facet_count(again, "Acme") == "1"  # kept
+    assert "Phone A" in again and "Phone B" in again  # the list is read afresh, not cut at 1
+    assert facet_count(by_brand, "Acme") == "2"  # another selection is counted anew
+
+
+def test_without_the_facet_cache_counts_follow_at_once(client, phones, settings):
+    settings.CATALOG_FACET_CACHE_SECONDS = 0
+    acme = BrandFactory(name="Acme", slug="acme")
+    listed(title="Phone A", category=phones, brand=acme)
+    client.get("/c/phones/")
+    listed(title="Phone B", category=phones, brand=acme)
+
+    assert facet_count(client.get("/c/phones/").content.decode(), "Acme") == "2"
