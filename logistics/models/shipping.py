@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.fields import amount_field, percent_field
+from marketplace.notifications.models import InboundEvent
 from marketplace.sellers.models import Shop
 from marketplace.sellers.storage import private_storage
 from orders.models import Order, OrderLine
@@ -242,21 +243,15 @@ class TrackingEvent(models.Model):
         return f"{self.shipment} {self.status} {self.occurred_at:%Y-%m-%d %H:%M}"
 
 
-class CarrierEvent(models.Model):
+class CarrierEvent(InboundEvent):
     """A carrier's webhook, stored (once, by its id) before anything acts on it."""
 
     carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="webhook_events")
     event_id = models.CharField(_("event id"), max_length=200)
-    payload = models.JSONField()
-    received_at = models.DateTimeField(_("received"), auto_now_add=True)
-    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
 
-    class Meta:
+    class Meta(InboundEvent.Meta):
         verbose_name = _("carrier event")
         verbose_name_plural = _("carrier events")
-        ordering = ["-received_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["carrier", "event_id"], name="logistics_event_once")
         ]

@@ -80,3 +80,17 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class InboundEvent(models.Model):
+    """What a sender told us, as it said it, and how far applying it got."""
+
+    payload = models.JSONField()
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-received_at", "-pk"]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from marketplace.core.fields import amount_field as _amount
+from marketplace.notifications.models import InboundEvent
 from orders.models import Order, OrderGroup
 
 
@@ -198,22 +199,16 @@ class Refund(models.Model):
         return f"{self.payment} - {self.amount} {self.currency}"
 
 
-class WebhookEvent(models.Model):
+class WebhookEvent(InboundEvent):
     """A provider's notification, stored (once, by its id) before anything acts on it."""
 
     provider = models.CharField(_("provider"), max_length=20, choices=ProviderCode)
     event_id = models.CharField(_("event id"), max_length=255)
     kind = models.CharField(_("type"), max_length=100)
-    payload = models.JSONField()
-    received_at = models.DateTimeField(_("received"), auto_now_add=True)
-    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
 
-    class Meta:
+    class Meta(InboundEvent.Meta):
         verbose_name = _("provider event")
         verbose_name_plural = _("provider events")
-        ordering = ["-received_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["provider", "event_id"], name="payments_event_once")
         ]

@@ -1,29 +1,28 @@
 """Providers' webhooks: verified, stored once by the provider's event id, then processed by a
 worker, idempotently.
 
-``store_webhook`` runs in the request: it checks the signature (a bad one raises
-``BadSignature`` and stores nothing), inserts the event under its unique (provider, event id)
-and queues the processing through the outbox, so the answer goes out fast and a broker outage
-loses nothing. ``process_webhook_event`` applies what the event says through ``paying`` and
-``refunds``, whose own rules make a replayed or late event change nothing. An event that cannot
-be applied yet (its payment is not known: the provider was faster than our own commit) raises,
-keeps its error on the row and is retried by the outbox and by ``retry_unprocessed_events``.
+``store_webhook`` runs in the request: it checks the signature (a bad one raises ``BadSignature``
+and stores nothing), then ``notifications.inbound`` inserts the event under its unique (provider,
+event id) and queues the processing through the outbox, so the answer goes out fast and a broker
+outage loses nothing. ``process_webhook_event`` applies what the event says through ``paying`` and
+``refunds``, whose own rules make a replayed or late event change nothing. An event that cannot be
+applied yet (its payment is not known: the provider was faster than our own commit) raises, keeps
+its error on the row and is retried by the outbox and by ``retry_unprocessed_events``.
 """
 
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.notifications import outbox
+from marketplace.notifications import inbound
 
 from .. import providers
 from ..errors import PaymentError
 from ..models import Payment, Refund, RefundStatus, WebhookEvent
 from ..providers.base import Outcome
 from . import paying, refunds
+
+PROCESS_TASK = "payments.tasks.process_webhook_event"
 
 
 class EventNotApplicable(PaymentError):
@@ -37,51 +36,30 @@ def store_webhook(*, provider: str, body: bytes, headers: dict[str, str]) -> Web
     except KeyError as error:
         raise EventNotApplicable(_("Unknown payment provider."), code="unknown_provider") from error
     notice = source.verify_webhook(body=body, headers=headers)
-    try:
-        with transaction.atomic(durable=True):
-            event = WebhookEvent.objects.create(
-                provider=provider,
-                event_id=notice.event_id[:255],
-                kind=notice.kind[:100],
-                payload=notice.payload,
-            )
-            outbox.enqueue(task="payments.tasks.process_webhook_event", event_id=event.pk)
-    except IntegrityError:
-        # A replay (providers resend until they get a 2xx): the first copy is the one acted on.
-        return WebhookEvent.objects.get(provider=provider, event_id=notice.event_id[:255])
-    return event
+    return inbound.store_once(
+        model=WebhookEvent,
+        identity={"provider": provider, "event_id": notice.event_id[:255]},
+        task=PROCESS_TASK,
+        kind=notice.kind[:100],
+        payload=notice.payload,
+    )
 
 
 def process_webhook_event(*, event_id: int) -> bool:
     """What the event says is applied (once); True when this call applied it."""
     event = WebhookEvent.objects.get(pk=event_id)
-    if event.processed_at is not None:
-        return False
-    WebhookEvent.objects.filter(pk=event.pk).update(attempts=F("attempts") + 1)
-    try:
-        _apply(event)
-    except PaymentError as error:
-        WebhookEvent.objects.filter(pk=event.pk).update(last_error=error.message)
-        raise
-    return bool(
-        WebhookEvent.objects.filter(pk=event.pk, processed_at__isnull=True).update(
-            processed_at=timezone.now(), last_error=""
-        )
-    )
+    return inbound.process_once(event=event, apply=_apply, errors=PaymentError)
 
 
 def retry_unprocessed_events(*, now: datetime, older_than: timedelta = timedelta(minutes=5)) -> int:
     """Events still not applied after a while are tried again; returns how many got through."""
-    waiting = WebhookEvent.objects.filter(
-        processed_at__isnull=True, received_at__lt=now - older_than, attempts__lt=50
-    ).values_list("pk", flat=True)
-    done = 0
-    for pk in list(waiting[:200]):
-        try:
-            done += process_webhook_event(event_id=pk)
-        except PaymentError:
-            continue
-    return done
+    return inbound.retry_waiting(
+        model=WebhookEvent,
+        process=lambda pk: process_webhook_event(event_id=pk),
+        errors=PaymentError,
+        now=now,
+        older_than=older_than,
+    )
 
 
 def _apply(event: WebhookEvent) -> None:
