@@ -219,37 +219,44 @@ def _move_many(changes: list[_Change], *, reason: str, by: Any) -> list[StockMov
 def _apply_changes(changes: dict[int, int]) -> dict[int, tuple[int, int, bool]]:
     """Each variant's stock after adding its change, its low-stock threshold and whether the
     shop was told of low stock already - for the variants that had enough; the others are left
-    as they were.
-
-    One ``UPDATE ... FROM (VALUES ...) RETURNING`` for all of them (the ORM's ``update()``
-    changes every row by the same expression and returns only a count). ``VALUES`` columns are
-    ``column1, column2`` on PostgreSQL and SQLite alike.
-    """
-    table = connection.ops.quote_name(Variant._meta.db_table)
-    values = ", ".join(["(%s, %s)"] * len(changes))
-    params = [number for pair in changes.items() for number in pair]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET stock = stock + c.column2 FROM (VALUES {values}) AS c "  # noqa: S608 - names from model meta, values are parameters
-            f"WHERE {table}.id = c.column1 AND {table}.stock + c.column2 >= 0 "
-            "RETURNING id, stock, low_stock_threshold, low_stock_notified_at IS NOT NULL",
-            params,
-        )
-        rows = cursor.fetchall()
+    as they were. One statement for all of them."""
+    rows = _add_by_id(
+        Variant,
+        "stock",
+        changes,
+        where="AND {table}.stock + c.column2 >= 0",
+        returning="RETURNING id, stock, low_stock_threshold, low_stock_notified_at IS NOT NULL",
+    )
     return {row[0]: (row[1], row[2], bool(row[3])) for row in rows}
 
 
 def _add_to_totals(totals: dict[int, int]) -> None:
     """Each product's ``stock_total`` moves by the sum of its variants' changes."""
-    table = connection.ops.quote_name(Product._meta.db_table)
-    values = ", ".join(["(%s, %s)"] * len(totals))
-    params = [number for pair in totals.items() for number in pair]
+    _add_by_id(Product, "stock_total", totals)
+
+
+def _add_by_id(
+    model: type[Variant] | type[Product],
+    column: str,
+    amounts: dict[int, int],
+    *,
+    where: str = "",
+    returning: str = "",
+) -> list[tuple[Any, ...]]:
+    """``UPDATE ... SET column = column + c.column2 FROM (VALUES (id, amount), ...)``: each row
+    moves by its own amount in one statement (the ORM's ``update()`` moves every row by the same
+    expression and returns only a count). ``VALUES`` columns are ``column1, column2`` on
+    PostgreSQL and SQLite alike."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    values = ", ".join(["(%s, %s)"] * len(amounts))
+    params = [number for pair in amounts.items() for number in pair]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET stock_total = stock_total + c.column2 "  # noqa: S608 - names from model meta, values are parameters
-            f"FROM (VALUES {values}) AS c WHERE {table}.id = c.column1",
+            f"UPDATE {table} SET {column} = {column} + c.column2 FROM (VALUES {values}) AS c "  # noqa: S608 - names from model meta and this module, values are parameters
+            f"WHERE {table}.id = c.column1 {where.format(table=table)} {returning}",
             params,
         )
+        return cursor.fetchall() if returning else []
 
 
 def _lock_product(variant: Variant) -> None:
