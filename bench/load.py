@@ -4,11 +4,15 @@ then it prints requests/s, p50 and p95 latency, and the p50/p95 of the server's 
 from a ``Server-Timing`` header (``app;dur=`` and ``db;desc="N queries"``) when present.
 
     python bench/load.py --base http://127.0.0.1:8765 home=/ product=/p/some-slug/
+
+A page given as ``name=path|path|...`` is each of those addresses in turn (every thread starts
+at a random one), measured together.
 """
 
 import argparse
 import http.client
 import json
+import random
 import re
 import statistics
 import threading
@@ -38,7 +42,11 @@ def percentile(values: list[float], share: float) -> float:
 
 def worker(host: str, port: int, path: str, until: float, sample: Sample, lock: threading.Lock):
     connection = http.client.HTTPConnection(host, port, timeout=30)
+    paths = path.split("|")
+    turn = random.randrange(len(paths))
     while time.perf_counter() < until:
+        path = paths[turn % len(paths)]
+        turn += 1
         began = time.perf_counter()
         try:
             connection.request("GET", path, headers={"Accept-Language": "zh-hant,en;q=0.5"})

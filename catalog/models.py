@@ -247,7 +247,6 @@ class Product(models.Model):
             models.Index(fields=["shop", "status"], name="catalog_product_shop_status"),
             models.Index(fields=["status", "-sales_count"], name="catalog_product_bestsellers"),
             models.Index(fields=["status", "-published_at"], name="catalog_product_newest"),
-            models.Index(fields=["status", "price_min"], name="catalog_product_price"),
         ]
 
     def __str__(self) -> str:
