@@ -2,7 +2,6 @@
 the product total in step, and one low-stock notice per fall."""
 
 import random
-import threading
 
 import pytest
 from django.db import connection, transaction
@@ -24,6 +23,7 @@ from marketplace.notifications.models import Notification
 from marketplace.notifications.rendering import render_notification
 from marketplace.sellers.models import MemberRole
 from tests.sellers.factories import MerchantMemberFactory
+from tests.threads import run_together
 
 from .factories import ProductFactory, VariantFactory
 
@@ -265,25 +265,16 @@ class TestLowStock:
 @pytest.mark.django_db(transaction=True)
 def test_two_buyers_of_the_last_unit_only_one_gets_it():
     variant = VariantFactory(stock=1)
-    start = threading.Barrier(2)
-    outcomes: list[str] = []
 
-    def buy() -> None:
+    def buy() -> str:
         try:
-            start.wait()
             with transaction.atomic():
                 take_stock(variant=Variant.objects.get(pk=variant.pk), quantity=1)
-            outcomes.append("sold")
         except OutOfStock:
-            outcomes.append("out of stock")
-        finally:
-            connection.close()
+            return "out of stock"
+        return "sold"
 
-    threads = [threading.Thread(target=buy) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_together(buy, buy)
 
     assert sorted(outcomes) == ["out of stock", "sold"]
     variant.refresh_from_db()
@@ -303,27 +294,19 @@ def test_concurrent_checkouts_of_several_variants_keep_the_ledger_and_never_dead
         ],
         key=lambda v: (v.product_id, v.pk),  # the documented locking order
     )
-    start = threading.Barrier(4)
-    outcomes: list[str] = []
 
-    def shopper() -> None:
-        try:
-            start.wait()
-            for _ in range(8):
-                try:
-                    with transaction.atomic():
-                        take_stock_of_lines(sales=[Sale(variant=v, quantity=1) for v in lines])
-                    outcomes.append("sold")
-                except OutOfStock:
-                    outcomes.append("out of stock")
-        finally:
-            connection.close()
+    def shopper() -> list[str]:
+        outcomes = []
+        for _ in range(8):
+            try:
+                with transaction.atomic():
+                    take_stock_of_lines(sales=[Sale(variant=v, quantity=1) for v in lines])
+                outcomes.append("sold")
+            except OutOfStock:
+                outcomes.append("out of stock")
+        return outcomes
 
-    threads = [threading.Thread(target=shopper) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = [o for each in run_together(*[shopper] * 4) for o in each]
 
     assert outcomes.count("sold") == 20 and outcomes.count("out of stock") == 12
     for variant in lines:

@@ -12,7 +12,6 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from catalog.models import MovementReason, Variant
 from orders.errors import CheckoutError
@@ -22,6 +21,7 @@ from orders.services.quotes import quote_lines
 from tests.accounts.factories import AddressFactory, UserFactory
 from tests.catalog.factories import VariantFactory
 from tests.orders.factories import FlashSaleFactory
+from tests.threads import raised, run_together
 
 BUYERS = 200
 THREADS = 30
@@ -34,38 +34,29 @@ def _crowd(variant: Variant, *, expected_total: Decimal | None = None) -> Counte
     addresses = {buyer.pk: AddressFactory(user=buyer) for buyer in buyers}
     queue = list(buyers)
     lock = threading.Lock()
-    start = threading.Barrier(THREADS)
     outcomes: Counter = Counter()
 
     def worker() -> None:
-        try:
-            start.wait()
-            while True:
-                with lock:
-                    if not queue:
-                        return
-                    buyer = queue.pop()
-                try:
-                    place_order(
-                        buyer=buyer,
-                        pairs=[(variant.pk, 1)],
-                        address=addresses[buyer.pk],
-                        idempotency_key=uuid.uuid4(),
-                        expected_total=expected_total,
-                    )
-                    outcome = "placed"
-                except CheckoutError as error:
-                    outcome = error.code
-                with lock:
-                    outcomes[outcome] += 1
-        finally:
-            connection.close()
+        while True:
+            with lock:
+                if not queue:
+                    return
+                buyer = queue.pop()
+            try:
+                place_order(
+                    buyer=buyer,
+                    pairs=[(variant.pk, 1)],
+                    address=addresses[buyer.pk],
+                    idempotency_key=uuid.uuid4(),
+                    expected_total=expected_total,
+                )
+                outcome = "placed"
+            except CheckoutError as error:
+                outcome = error.code
+            with lock:
+                outcomes[outcome] += 1
 
-    threads = [threading.Thread(target=worker) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert not raised(run_together(*[worker] * THREADS, timeout=300))
     return outcomes
 
 

@@ -2,12 +2,10 @@
 was paid, and the same success reported by many threads (return page, webhook, replays) pays
 the group and spends store credit exactly once."""
 
-import threading
 from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from marketplace.core.models import StatusChange
 from orders.models import GroupStatus
@@ -22,31 +20,16 @@ from tests.payments.factories import (
     pay_request,
     started_payment,
 )
+from tests.threads import raised, run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 THREADS = 12
 
 
 def _race(work) -> Counter:
-    start = threading.Barrier(THREADS)
-    outcomes: Counter = Counter()
-    lock = threading.Lock()
-
-    def run() -> None:
-        try:
-            start.wait()
-            outcome = work()
-            with lock:
-                outcomes[outcome] += 1
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    outcomes = run_together(*[work] * THREADS)
+    assert not raised(outcomes)
+    return Counter(outcomes)
 
 
 def test_racing_refunds_never_exceed_the_payment(staff_user):

@@ -1,13 +1,11 @@
 """core.states on a real table. Any char field can carry a machine; Address.country stands in."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from marketplace.accounts.models import Address
 from marketplace.core.states import IllegalTransition, can_transition, history_of, transition
 from tests.accounts.factories import AddressFactory
+from tests.threads import run_together
 
 MACHINE = {"TW": {"CN", "HK"}, "CN": {"HK"}}
 
@@ -83,25 +81,16 @@ def test_stale_object_cannot_move():
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_moves_from_the_same_state_succeed_once():
     address = AddressFactory(country="TW")
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
+    copies = {to: Address.objects.get(pk=address.pk) for to in ("CN", "HK")}  # both read TW
 
-    def move(to: str) -> None:
-        copy = Address.objects.get(pk=address.pk)
-        barrier.wait()
+    def move(to: str) -> str:
         try:
-            transition(copy, to=to, allowed=MACHINE, field="country")
-            outcomes.append("moved")
+            transition(copies[to], to=to, allowed=MACHINE, field="country")
         except IllegalTransition:
-            outcomes.append("refused")
-        finally:
-            connection.close()
+            return "refused"
+        return "moved"
 
-    threads = [threading.Thread(target=move, args=(to,)) for to in ("CN", "HK")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_together(lambda: move("CN"), lambda: move("HK"))
 
     assert sorted(outcomes) == ["moved", "refused"]
     assert history_of(address).count() == 1

@@ -1,9 +1,7 @@
-import threading
-
 import pytest
-from django.db import connection
 
 from marketplace.notifications import outbox
+from tests.threads import run_together
 
 from .factories import OutboxMessageFactory
 
@@ -11,21 +9,7 @@ from .factories import OutboxMessageFactory
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_processing_the_same_message_at_once_run_it_once(runs):
     message = OutboxMessageFactory(kwargs={"label": "race", "sleep": 0.3})
-    start = threading.Barrier(2)
-    results: list[bool] = []
-
-    def worker() -> None:
-        try:
-            start.wait()
-            results.append(outbox.process_message(message_id=message.pk))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=10)
+    results = run_together(*[lambda: outbox.process_message(message_id=message.pk)] * 2)
 
     assert sorted(results) == [False, True]
     assert runs == ["race"]

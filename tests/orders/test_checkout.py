@@ -1,12 +1,10 @@
 """Placing an order: one group, one order per shop, all or nothing, once per form."""
 
-import threading
 import uuid
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from catalog.models import MovementReason
@@ -29,6 +27,7 @@ from orders.services.quotes import quote_lines
 from tests.accounts.factories import AddressFactory, UserFactory
 from tests.catalog.factories import VariantFactory
 from tests.orders.factories import CouponFactory, FlashSaleFactory
+from tests.threads import raised, run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -105,23 +104,13 @@ def test_the_same_form_twice_at_the_same_moment_places_one_group():
     address = AddressFactory(user=buyer)
     mug = VariantFactory(stock=5)
     key = uuid.uuid4()
-    start = threading.Barrier(2)
-    groups: list[int] = []
 
-    def submit() -> None:
-        try:
-            start.wait()
-            groups.append(place(buyer, address, [(mug.pk, 1)], idempotency_key=key).pk)
-        finally:
-            connection.close()
+    def submit() -> int:
+        return place(buyer, address, [(mug.pk, 1)], idempotency_key=key).pk
 
-    threads = [threading.Thread(target=submit) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    groups = run_together(submit, submit)
 
-    assert len(groups) == 2 and groups[0] == groups[1]
+    assert not raised(groups) and groups[0] == groups[1]
     assert OrderGroup.objects.count() == 1 and Order.objects.count() == 1
     mug.refresh_from_db()
     assert mug.stock == 4

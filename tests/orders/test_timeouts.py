@@ -2,11 +2,9 @@
 once (twice in a row, or at the same time as the buyer's own cancellation); delivered orders
 complete after ORDERS_AUTO_COMPLETE_DAYS unless an after-sales request is open."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from catalog.models import Variant
@@ -35,6 +33,7 @@ from tests.orders.lifecycle_support import (
     second_order,
     use_coupon,
 )
+from tests.threads import run_together
 
 
 def overdue(order: Order, minutes: int = 1) -> Order:
@@ -167,29 +166,6 @@ class TestAutoComplete:
 
 
 # --- Real concurrency on PostgreSQL -----------------------------------------------------------
-
-
-def run_together(*calls):
-    """Runs each call in its own thread (own connection), all released at once; returns the
-    outcomes (a value or the exception raised)."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            outcomes[i] = call()
-        except Exception as error:  # the test inspects what each thread met
-            outcomes[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 @pytest.mark.django_db(transaction=True)
