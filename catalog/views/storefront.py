@@ -91,11 +91,9 @@ def search(request: HttpRequest) -> HttpResponse:
 def shop_products(request: HttpRequest, slug: str) -> HttpResponse:
     """All products of one shop with the facets; a closed shop lists none and says so."""
     shop = shop_for_slug_or_404(slug=slug)
-    listing = build_listing(
-        data=request.GET,
-        queryset=listed_products().filter(shop=shop),
-        scope=f"shop:{shop.pk}",
-    )
+    # No facet cache here: a shop that closes must list nothing beside no counts at once, and
+    # one shop's products are counted from its own index.
+    listing = build_listing(data=request.GET, queryset=listed_products().filter(shop=shop))
     context = {"shop": shop, "is_open": is_shop_open(shop=shop), "listing": listing}
     return _render_listing(request, "catalog/storefront/shop_products.html", context)
 

@@ -116,3 +116,14 @@ def test_without_the_facet_cache_counts_follow_at_once(client, phones, settings)
     listed(title="Phone B", category=phones, brand=acme)
 
     assert facet_count(client.get("/c/phones/").content.decode(), "Acme") == "2"
+
+
+def test_a_shops_page_counts_afresh_even_with_the_facet_cache(client, phones, settings):
+    settings.CATALOG_FACET_CACHE_SECONDS = 60
+    acme = BrandFactory(name="Acme", slug="acme")
+    first = listed(title="Phone A", category=phones, brand=acme)
+    url = f"/s/{first.shop.slug}/products/"
+    client.get(url)
+    listed(title="Phone B", category=phones, brand=acme, shop=first.shop)
+
+    assert facet_count(client.get(url).content.decode(), "Acme") == "2"
