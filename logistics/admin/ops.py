@@ -14,6 +14,8 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.core.admin_display import ReadOnlyAdmin
+
 from ..errors import PeakPeriodError
 from ..models import DeliveryPerformance, LateDispatch, PeakPeriod
 from ..services.analytics import delivery_report
@@ -67,7 +69,7 @@ class PeakPeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(LateDispatch)
-class LateDispatchAdmin(admin.ModelAdmin):
+class LateDispatchAdmin(ReadOnlyAdmin):
     list_display = ["order", "shop", "due_at", "flagged_at", "shipped_at", "violation"]
     list_filter = [("shipped_at", admin.EmptyFieldListFilter), "due_at"]
     list_select_related = ["order", "shop", "violation__rule"]
@@ -75,18 +77,9 @@ class LateDispatchAdmin(admin.ModelAdmin):
     date_hierarchy = "due_at"
     readonly_fields = ["order", "shop", "due_at", "flagged_at", "shipped_at", "violation"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(DeliveryPerformance)
-class DeliveryPerformanceAdmin(admin.ModelAdmin):
+class DeliveryPerformanceAdmin(ReadOnlyAdmin):
     """One page, no list: the report of the last 30 days over every carrier and shop."""
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -94,15 +87,6 @@ class DeliveryPerformanceAdmin(admin.ModelAdmin):
         return bool(
             user.is_active and user.is_staff and user.has_perm("logistics.view_deliveryperformance")
         )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_urls(self) -> list[URLPattern]:
         # Only the report: no change, history or delete pages of single shipments here.

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.countries import country_choices
+from marketplace.core.admin_display import ReadOnlyAdmin
 
 from ..models import DutyRate, ShippingRegion, ShippingTemplate, ShopLogistics
 from ..services.duties import set_duty_rate
@@ -40,22 +41,13 @@ class RegionInline(admin.TabularInline):
 
 
 @admin.register(ShippingTemplate)
-class ShippingTemplateAdmin(admin.ModelAdmin):
+class ShippingTemplateAdmin(ReadOnlyAdmin):
     list_display = ["name", "shop", "basis", "is_default", "currency", "updated_at"]
     list_filter = ["basis", "is_default"]
     list_select_related = ["shop"]
     search_fields = ["name", "shop__name"]
     inlines = [RegionInline]
     readonly_fields = ["shop", "name", "basis", "is_default", "currency", "created_at"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class DutyRateForm(forms.ModelForm):

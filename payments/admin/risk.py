@@ -12,6 +12,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.core.admin_display import ReadOnlyAdmin
+
 from ..models import RiskAssessment, RiskPolicy, RiskRule, RiskRuleCode
 from ..models.risk import RULE_PARAMETERS
 
@@ -64,7 +66,7 @@ class RiskPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(RiskAssessment)
-class RiskAssessmentAdmin(admin.ModelAdmin):
+class RiskAssessmentAdmin(ReadOnlyAdmin):
     list_display = ["payment_link", "buyer", "score", "decision", "stage", "created_at"]
     list_filter = ["decision", "stage"]
     list_select_related = ["payment__buyer"]
@@ -84,15 +86,6 @@ class RiskAssessmentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[RiskAssessment]:
         return super().get_queryset(request).select_related("payment__buyer")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # written by the payment flow only
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description=_("payment"), ordering="payment__number")
     def payment_link(self, obj: RiskAssessment) -> str:
