@@ -128,27 +128,17 @@ def record_violation(
     days = penalty_days if penalty in TIMED_KINDS else None
 
     with transaction.atomic(durable=True):
-        # One recording per shop at a time, so two can never both cross the same threshold.
-        shop = Shop.objects.select_for_update().get(pk=shop.pk)
-        violation = Violation.objects.create(
+        return _record(
             shop=shop,
             rule=rule,
-            points=rule.points,
-            description=description.strip(),
+            description=description,
+            penalty=penalty,
+            days=days,
+            by=by,
             evidence=evidence.strip(),
             evidence_file=stored_file or "",
-            penalty=penalty,
-            penalty_days=days,
             delisted_products=product_ids if penalty == PenaltyKind.DELIST_PRODUCTS else [],
-            recorded_by=by,
         )
-        now = violation.created_at
-        apply_penalty(shop=shop, kind=penalty, days=days, violation=violation, by=by, now=now)
-        apply_threshold_penalties(shop=shop, violation=violation, by=by, now=now)
-        transaction.on_commit(
-            lambda: violation_recorded.send(sender=Violation, violation_id=violation.pk)
-        )
-    return violation
 
 
 def record_platform_violation(*, shop: Shop, rule: Rule, description: str) -> Violation:
@@ -163,23 +153,46 @@ def record_platform_violation(*, shop: Shop, rule: Rule, description: str) -> Vi
     if not description.strip():
         raise RuleError(_("Describe what happened."), code="description_missing")
     with transaction.atomic(savepoint=False):
-        shop = Shop.objects.select_for_update().get(pk=shop.pk)
-        violation = Violation.objects.create(
+        return _record(
             shop=shop,
             rule=rule,
-            points=rule.points,
-            description=description.strip(),
+            description=description,
             penalty=PenaltyKind.WARNING,
-            recorded_by=None,
+            days=None,
+            by=None,
         )
-        now = violation.created_at
-        apply_penalty(
-            shop=shop, kind=PenaltyKind.WARNING, days=None, violation=violation, by=None, now=now
-        )
-        apply_threshold_penalties(shop=shop, violation=violation, by=None, now=now)
-        transaction.on_commit(
-            lambda: violation_recorded.send(sender=Violation, violation_id=violation.pk)
-        )
+
+
+def _record(
+    *,
+    shop: Shop,
+    rule: Rule,
+    description: str,
+    penalty: str,
+    days: int | None,
+    by: User | None,
+    **details: object,
+) -> Violation:
+    """The violation with its penalty and any threshold penalty the new total reaches, in the
+    caller's transaction; the merchant is told after commit. One recording per shop at a time
+    (its row is locked), so two can never both cross the same threshold."""
+    shop = Shop.objects.select_for_update().get(pk=shop.pk)
+    violation = Violation.objects.create(
+        shop=shop,
+        rule=rule,
+        points=rule.points,
+        description=description.strip(),
+        penalty=penalty,
+        penalty_days=days,
+        recorded_by=by,
+        **details,
+    )
+    now = violation.created_at
+    apply_penalty(shop=shop, kind=penalty, days=days, violation=violation, by=by, now=now)
+    apply_threshold_penalties(shop=shop, violation=violation, by=by, now=now)
+    transaction.on_commit(
+        lambda: violation_recorded.send(sender=Violation, violation_id=violation.pk)
+    )
     return violation
 
 
