@@ -129,30 +129,37 @@ def schedule_payout(
 
 def mark_payout_sent(*, payout: Payout, by: Any, reference: str, durable: bool = True) -> Payout:
     """Finance staff paid the manual payout by bank transfer (``reference`` is the bank's)."""
-    reference = " ".join((reference or "").split())
-    if not reference:
-        raise PayoutError(_("Enter the bank transfer's reference."), code="reference_required")
-    if len(reference) > REFERENCE_MAX:
-        raise PayoutError(
-            _("The reference has at most %(max)d characters.") % {"max": REFERENCE_MAX},
-            code="too_long",
-        )
+    reference = _one_line(
+        reference,
+        limit=REFERENCE_MAX,
+        missing=PayoutError(_("Enter the bank transfer's reference."), code="reference_required"),
+        too_long=_("The reference has at most %(max)d characters."),
+    )
     _check_manual(payout=payout, by=by)
     return _mark_sent(payout=payout, by=by, reference=reference, durable=durable)
 
 
 def mark_payout_failed(*, payout: Payout, by: Any, reason: str, durable: bool = True) -> Payout:
     """The manual payout did not reach the shop: its money is back in the shop's balance."""
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise PayoutError(_("Say why the payout failed."), code="reason_required")
-    if len(reason) > REASON_MAX:
-        raise PayoutError(
-            _("The reason has at most %(max)d characters.") % {"max": REASON_MAX},
-            code="too_long",
-        )
+    reason = _one_line(
+        reason,
+        limit=REASON_MAX,
+        missing=PayoutError(_("Say why the payout failed."), code="reason_required"),
+        too_long=_("The reason has at most %(max)d characters."),
+    )
     _check_manual(payout=payout, by=by)
     return _mark_failed(payout=payout, by=by, reason=reason, durable=durable)
+
+
+def _one_line(text: str | None, *, limit: int, missing: PayoutError, too_long: str) -> str:
+    """``text`` on one line with single spaces; ``missing`` raised when empty, ``too_long``
+    (with ``%(max)d``) when longer than ``limit``."""
+    text = " ".join((text or "").split())
+    if not text:
+        raise missing
+    if len(text) > limit:
+        raise PayoutError(too_long % {"max": limit}, code="too_long")
+    return text
 
 
 def _check_manual(*, payout: Payout, by: Any) -> None:
